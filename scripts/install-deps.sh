@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what hull needs from Debian 12's archive.
+#   scripts/install-deps.sh build   - to build hull and run a container
+#   scripts/install-deps.sh test    - also what the test suite needs
+set -eu
+what=${1:-build}
+build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static"
+test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc jq iproute2 procps util-linux"
+case "$what" in
+  build) pkgs=$build_pkgs ;;
+  test) pkgs="$build_pkgs $test_pkgs" ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,51 @@
+#include "cli/command.hpp"
+
+#include <array>
+
+#include "cli/commands.hpp"
+#include "util/error.hpp"
+
+namespace hull::cli {
+namespace {
+
+constexpr std::array kCommands = {
+    Command{"checkpoint", "checkpoint a running container", "CONTAINER", {}},
+    Command{"create", "create a container", "CONTAINER", {}},
+    Command{"delete", "delete any resources held by the container", "CONTAINER", {}},
+    Command{"events", "display container events such as OOM notifications, cpu, memory and IO usage statistics",
+            "CONTAINER", {}},
+    Command{"exec", "execute new process inside the container", "CONTAINER COMMAND [ARGS...]", {}},
+    Command{"features", "show the enabled features", "", kFeaturesFlags, Interspersed::allowed, run_features},
+    Command{"kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
+            "CONTAINER [SIGNAL]", {}},
+    Command{"list", "lists containers started by hull with the given root", "", {}},
+    Command{"pause", "pause suspends all processes inside the container", "CONTAINER", {}},
+    Command{"ps", "ps displays the processes running inside a container", "CONTAINER [ps options]", {}},
+    Command{"restore", "restore a container from a previous checkpoint", "CONTAINER", {}},
+    Command{"resume", "resumes all processes that have been previously paused", "CONTAINER", {}},
+    Command{"run", "create and run a container", "CONTAINER", {}},
+    Command{"spec", "create a new specification file", "", kSpecFlags, Interspersed::allowed, run_spec},
+    Command{"start", "executes the user defined process in a created container", "CONTAINER", {}},
+    Command{"state", "output the state of a container", "CONTAINER", {}},
+    Command{"update", "update container resource constraints", "CONTAINER", {}},
+};
+
+}  // namespace
+
+std::span<const Command> all_commands() { return kCommands; }
+
+const Command* find_command(std::string_view name) {
+    for (const auto& command : kCommands) {
+        if (command.name == name) return &command;
+    }
+    return nullptr;
+}
+
+void expect_args(const ParsedArgs& args, std::size_t count, std::string_view command, std::string_view what) {
+    if (args.positionals().size() != count) {
+        throw_error("{}: expected {} argument{} ({}), got {}", command, count, count == 1 ? "" : "s", what,
+                    args.positionals().size());
+    }
+}
+
+}  // namespace hull::cli

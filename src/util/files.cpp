@@ -1,0 +1,71 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "util/error.hpp"
+
+namespace hull::util {
+
+UniqueFd open_fd(const std::string& path, int flags, unsigned mode) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd < 0) throw_errno(errno, "open {}", path);
+    return UniqueFd(fd);
+}
+
+std::string read_fd(int fd, std::size_t max_bytes, std::string_view name) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes) {
+        throw_error("{}: file is {} bytes, more than the limit of {} bytes", name, st.st_size, max_bytes);
+    }
+    std::string out;
+    char buf[65536];
+    while (true) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno(errno, "read {}", name);
+        }
+        if (n == 0) break;
+        if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+            throw_error("{}: more than the limit of {} bytes", name, max_bytes);
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+std::string read_file(const std::string& path, std::size_t max_bytes) {
+    UniqueFd fd = open_fd(path, O_RDONLY);
+    return read_fd(fd.get(), max_bytes, path);
+}
+
+void write_all(int fd, std::string_view data, std::string_view name) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno(errno, "write {}", name);
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+    std::string tmp = path + ".tmp";
+    UniqueFd fd = open_fd(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    try {
+        write_all(fd.get(), data, tmp);
+        check(::fsync(fd.get()), "fsync {}", tmp);
+        check(::rename(tmp.c_str(), path.c_str()), "rename {} to {}", tmp, path);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+}
+
+}  // namespace hull::util

@@ -1,0 +1,21 @@
+// File helpers: whole-file reads with a size cap, atomic writes.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace hull::util {
+
+// Reads the whole file; refuses files larger than max_bytes before reading.
+std::string read_file(const std::string& path, std::size_t max_bytes);
+std::string read_fd(int fd, std::size_t max_bytes, std::string_view name);
+// Writes all of data to fd, retrying on EINTR and short writes.
+void write_all(int fd, std::string_view data, std::string_view name);
+// Writes to a temporary file beside path, fsyncs it and renames it into place.
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode);
+UniqueFd open_fd(const std::string& path, int flags, unsigned mode = 0);
+
+}  // namespace hull::util
