@@ -1,0 +1,88 @@
+// The state root (--root, default /run/hull): one directory per container,
+// mode 0700, holding
+//   state.json   the ContainerRecord, written atomically (rename into place)
+//   config.json  the config the container was created from (hooks for start/delete)
+//   exec.fifo    exists while the container is "created"; `start` opens it
+// A lock (flock on the container directory) serialises commands on one id.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oci/json.hpp"
+#include "util/unique_fd.hpp"
+
+namespace hull::core {
+
+// What hull remembers about a container between commands.
+struct ContainerRecord {
+    std::string id;
+    std::string bundle;
+    std::string rootfs;
+    std::string created;   // RFC 3339 with nanoseconds
+    std::uint32_t owner = 0;
+    pid_t init_pid = 0;
+    std::uint64_t init_start_time = 0;  // with the pid, survives pid reuse
+    bool setup_done = false;            // false while create is still running
+    oci::json::Object annotations;
+};
+
+std::string record_to_json(const ContainerRecord& record);
+ContainerRecord record_from_json(std::string_view text, const std::string& name);
+
+// Refuses ids that could escape the root or confuse engines (runc's rule:
+// letters, digits, '_', '+', '-', '.', not "." or "..").
+void validate_container_id(std::string_view id);
+
+class ContainerDir;
+
+class StateRoot {
+public:
+    explicit StateRoot(std::string path) : path_(std::move(path)) {}
+    const std::string& path() const noexcept { return path_; }
+
+    // Creates the root (0700) if missing.
+    void ensure_exists() const;
+    // Sorted ids of the containers in the root.
+    std::vector<std::string> list_ids() const;
+    // Creates and locks a new container directory; fails if the id exists.
+    ContainerDir create(const std::string& id) const;
+    // Opens and locks an existing container; "container \"x\" does not exist" otherwise.
+    ContainerDir open(const std::string& id) const;
+    // As open, but nullopt when there is no such container.
+    std::optional<ContainerDir> try_open(const std::string& id) const;
+
+private:
+    std::string path_;
+};
+
+// An open, locked container directory. The lock is released on destruction.
+class ContainerDir {
+public:
+    ContainerDir(std::string id, std::string path, UniqueFd dir_fd)
+        : id_(std::move(id)), path_(std::move(path)), dir_fd_(std::move(dir_fd)) {}
+
+    const std::string& id() const noexcept { return id_; }
+    const std::string& path() const noexcept { return path_; }
+    int fd() const noexcept { return dir_fd_.get(); }
+    std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+    ContainerRecord load() const;
+    // nullopt when create was killed before it wrote state.json.
+    std::optional<ContainerRecord> try_load() const;
+    void save(const ContainerRecord& record) const;
+    bool has_exec_fifo() const;
+    // Removes the directory and everything in it; the lock goes with it.
+    void remove();
+
+private:
+    std::string id_;
+    std::string path_;
+    UniqueFd dir_fd_;
+};
+
+}  // namespace hull::core

@@ -1,0 +1,70 @@
+// The create-time protocol between `hull create` (the parent) and the
+// container's init (the child), over a SOCK_SEQPACKET socketpair.
+//
+//  step | sender | message              | what happens in between
+//  -----+--------+----------------------+------------------------------------------------
+//   1   | parent | id_maps_written      | only with a new user namespace: the parent wrote
+//       |        |                      | uid_map/gid_map; the child may now act as root
+//   2   | child  | mounts_ready         | namespaces joined, every mount made, before
+//       |        |                      | pivot_root; the parent runs prestart and
+//       |        |                      | createRuntime hooks (runtime namespace)
+//   3   | parent | continue_setup       | payload: the state JSON for hooks; the child runs
+//       |        |                      | createContainer hooks, pivots, sets up the process
+//   4   | child  | console_master + fd  | only with process.terminal: the pty master, which
+//       |        |                      | the parent passes on to --console-socket
+//   5   | child  | ready                | the child is blocked opening the exec FIFO;
+//       |        |                      | the parent writes state.json and exits 0
+//  any  | child  | error                | payload: the message, err: errno; the child exits
+//
+// Each side tracks the step it expects (SyncPhase) and refuses a message
+// arriving out of order, so a confused or compromised peer cannot skip a step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace hull::core {
+
+enum class SyncType : std::uint32_t {
+    id_maps_written = 1,
+    mounts_ready,
+    continue_setup,
+    console_master,
+    ready,
+    error,
+};
+
+std::string_view sync_type_name(SyncType type);
+
+struct SyncMessage {
+    SyncType type{};
+    std::int32_t err = 0;  // errno for SyncType::error
+    std::string payload;
+    UniqueFd fd;  // console_master only
+};
+
+class SyncSocket {
+public:
+    explicit SyncSocket(UniqueFd fd) : fd_(std::move(fd)) {}
+    // A SOCK_SEQPACKET socketpair, both ends close-on-exec.
+    static std::pair<SyncSocket, SyncSocket> make_pair();
+
+    void send(SyncType type, std::string_view payload = {}, int fd = -1, std::int32_t err = 0) const;
+    // Blocks for the next message; nullopt when the peer closed its end.
+    std::optional<SyncMessage> receive() const;
+    int fd() const noexcept { return fd_.get(); }
+    void close() { fd_.reset(); }
+
+private:
+    UniqueFd fd_;
+};
+
+// Receives the next message and checks it is `expected` (or an error, which
+// is rethrown as a hull::Error carrying the child's errno and message).
+SyncMessage expect_message(const SyncSocket& socket, SyncType expected);
+
+}  // namespace hull::core

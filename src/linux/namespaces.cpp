@@ -1,0 +1,73 @@
+#include "linux/namespaces.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+namespace hull::sys {
+namespace {
+
+constexpr std::array kKinds = {
+    NamespaceKind{"pid", "pid", CLONE_NEWPID},      NamespaceKind{"network", "net", CLONE_NEWNET},
+    NamespaceKind{"mount", "mnt", CLONE_NEWNS},     NamespaceKind{"ipc", "ipc", CLONE_NEWIPC},
+    NamespaceKind{"uts", "uts", CLONE_NEWUTS},      NamespaceKind{"user", "user", CLONE_NEWUSER},
+    NamespaceKind{"cgroup", "cgroup", CLONE_NEWCGROUP}, NamespaceKind{"time", "time", CLONE_NEWTIME},
+};
+
+}  // namespace
+
+std::optional<NamespaceKind> namespace_kind(std::string_view spec_name) {
+    for (const auto& kind : kKinds) {
+        if (kind.spec_name == spec_name) return kind;
+    }
+    return std::nullopt;
+}
+
+std::optional<NamespaceKind> namespace_kind_by_flag(int clone_flag) {
+    for (const auto& kind : kKinds) {
+        if (kind.clone_flag == clone_flag) return kind;
+    }
+    return std::nullopt;
+}
+
+std::span<const NamespaceKind> namespace_kinds() { return kKinds; }
+
+UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind) {
+    UniqueFd fd = with_context(fmt::format("{} namespace", kind.spec_name),
+                               [&] { return util::open_fd(path, O_RDONLY); });
+    // NS_GET_NSTYPE answers with the CLONE_NEW* flag of the namespace behind fd.
+    int type = ::ioctl(fd.get(), NS_GET_NSTYPE);
+    if (type < 0) throw_errno(errno, "{} namespace {}: not a namespace file", kind.spec_name, path);
+    if (type != kind.clone_flag) {
+        auto actual = namespace_kind_by_flag(type);
+        throw_error("{} namespace {}: is a {} namespace", kind.spec_name, path,
+                    actual ? actual->spec_name : std::string_view("different"));
+    }
+    return fd;
+}
+
+void join_namespace(int fd, const NamespaceKind& kind, const std::string& path) {
+    check(::setns(fd, kind.clone_flag), "join {} namespace {}", kind.spec_name, path);
+}
+
+void write_id_map(pid_t pid, std::string_view file, std::string_view lines) {
+    std::string path = fmt::format("/proc/{}/{}", pid, file);
+    UniqueFd fd = util::open_fd(path, O_WRONLY);
+    // The kernel takes the whole map in one write().
+    ssize_t n = ::write(fd.get(), lines.data(), lines.size());
+    if (n < 0) throw_errno(errno, "write {} {}", path, std::string(lines));
+}
+
+}  // namespace hull::sys

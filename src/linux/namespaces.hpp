@@ -1,0 +1,36 @@
+// Namespace kinds as the runtime spec names them, their clone flags and
+// /proc/PID/ns names, and joining one by path (config-linux.md "Namespaces").
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace hull::sys {
+
+struct NamespaceKind {
+    std::string_view spec_name;  // "network"
+    std::string_view proc_name;  // "net" as in /proc/PID/ns/net
+    int clone_flag;              // CLONE_NEWNET
+};
+
+// nullopt for a name the spec does not define.
+std::optional<NamespaceKind> namespace_kind(std::string_view spec_name);
+std::optional<NamespaceKind> namespace_kind_by_flag(int clone_flag);
+// Every namespace kind the spec defines, for `features`.
+std::span<const NamespaceKind> namespace_kinds();
+
+// Opens a namespace file for setns, checking it is a namespace of the
+// expected kind (a wrong path must fail before it is joined).
+UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind);
+void join_namespace(int fd, const NamespaceKind& kind, const std::string& path);
+
+// Writes /proc/PID/uid_map or gid_map ("0 1000 1\n..." lines).
+void write_id_map(pid_t pid, std::string_view file, std::string_view lines);
+
+}  // namespace hull::sys
