@@ -1,0 +1,82 @@
+#!/bin/bash
+# tests/bench/lifecycle.sh [N]: per-container cost of hull against runc and
+# crun (when installed) and the bare kernel floor, interleaved in one run so
+# the machine's drift cancels. Prints median and spread (p10-p90) of cpu time
+# (user+sys of the whole process tree) and wall time for
+#   run      `RUNTIME run` of /bin/true
+#   cycle    create + start + wait + delete as separate commands
+# plus peak RSS of one `run`, the binary's size and its shared libraries.
+# Needs root. crun 1.8.1 refuses hybrid cgroup hosts; it is run inside a
+# private mount namespace that hides cgroup2's controllers file (README).
+set -euo pipefail
+n=${1:-30}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+hull=${HULL:-$repo/build/src/hull}
+measure="/usr/bin/python3 $repo/tests/bench/measure.py"
+scratch=$(mktemp -d /dev/shm/hull-bench.XXXXXX)
+trap 'for r in "${!roots[@]}"; do :; done; rm -rf "$scratch"' EXIT
+HULL=$hull "$repo/scripts/make-bundle.sh" "$scratch/bundle" /bin/true >/dev/null
+# No network namespace setup cost differences: keep runc's defaults from `spec`.
+
+declare -A bin roots
+bin[hull]=$hull
+command -v runc >/dev/null && bin[runc]=$(command -v runc)
+if command -v crun >/dev/null; then
+  : > "$scratch/empty"
+  cat > "$scratch/crun" <<EOS
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind $scratch/empty /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; exec crun "\$@"' crun "\$@"
+EOS
+  chmod +x "$scratch/crun"
+  bin[crun]=$scratch/crun
+fi
+for r in "${!bin[@]}"; do roots[$r]=$scratch/root-$r; mkdir -p "${roots[$r]}"; done
+
+floor() {
+  $measure unshare --fork --pid --mount --uts --ipc --net --mount-proc chroot "$scratch/bundle/rootfs" /bin/true
+}
+run_once() {  # runtime id
+  (cd "$scratch/bundle" && $measure "${bin[$1]}" --root "${roots[$1]}" run "$2")
+}
+cycle_once() {
+  local r=$1 id=$2 b=${bin[$1]} root=${roots[$1]}
+  (cd "$scratch/bundle" && $measure sh -c "'$b' --root '$root' create '$id' && '$b' --root '$root' start '$id' &&
+     while [ \"\$('$b' --root '$root' state '$id' | grep -c stopped)\" = 0 ]; do sleep 0.001; done;
+     '$b' --root '$root' delete '$id'")
+}
+
+declare -A run_cpu run_wall cyc_cpu cyc_wall rss
+names=(floor "${!bin[@]}")
+for i in $(seq "$n"); do
+  for r in "${names[@]}"; do
+    if [ "$r" = floor ]; then read -r c w m _ < <(floor); else read -r c w m _ < <(run_once "$r" "hb-$$-$i"); fi
+    run_cpu[$r]+="$c "; run_wall[$r]+="$w "; rss[$r]=$m
+    if [ "$r" != floor ]; then
+      read -r c w _ _ < <(cycle_once "$r" "hc-$$-$i"); cyc_cpu[$r]+="$c "; cyc_wall[$r]+="$w "
+    fi
+  done
+done
+
+stats() {  # values... -> "median p10-p90"
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; lo=a[int(NR*0.1)+1]; hi=a[int(NR*0.9)];
+    if (hi=="") hi=a[NR]; printf "%.2f (%.2f-%.2f)", m, lo, hi}'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf '\n%-6s | %-24s | %-24s | %-24s | %-24s | %-9s | %s\n' runtime "run cpu ms" "run wall ms" "cycle cpu ms" \
+  "cycle wall ms" "rss KiB" "cpu vs hull"
+hull_cpu=$(median ${run_cpu[hull]})
+for r in "${names[@]}"; do
+  # shellcheck disable=SC2086
+  rc=$(median ${run_cpu[$r]})
+  printf '%-6s | %-24s | %-24s | %-24s | %-24s | %-9s | %.2f\n' "$r" "$(stats ${run_cpu[$r]})" "$(stats ${run_wall[$r]})" \
+    "$( [ "$r" = floor ] && echo - || stats ${cyc_cpu[$r]})" "$( [ "$r" = floor ] && echo - || stats ${cyc_wall[$r]})" \
+    "${rss[$r]}" "$(echo "$rc / $hull_cpu" | bc -l)"
+done
+echo
+for r in "${!bin[@]}"; do
+  real=$(readlink -f "$(command -v "${bin[$r]}" || echo "${bin[$r]}")")
+  [ "$r" = crun ] && real=$(readlink -f "$(command -v crun)")
+  printf '%-6s size %s bytes; libraries: %s\n' "$r" "$(stat -c %s "$real")" \
+    "$(ldd "$real" 2>/dev/null | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
+done
