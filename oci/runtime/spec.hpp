@@ -1,0 +1,326 @@
+// config.json as C++ types: the whole Linux part of runtime-spec v1.3
+// (config.md, config-linux.md). Optional fields are std::optional so that
+// "absent" and "zero" differ (update treats zero as unchanged). Every object
+// keeps the members hull does not know in `extra`, and writes them back, so
+// a document read and written again round-trips.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "oci/json.hpp"
+
+namespace hull::oci {
+
+using StringMap = std::vector<std::pair<std::string, std::string>>;  // document order
+
+struct IdMapping {
+    std::uint32_t container_id = 0;
+    std::uint32_t host_id = 0;
+    std::uint32_t size = 0;
+    json::Object extra;
+};
+
+struct Root {
+    std::string path;
+    std::optional<bool> readonly;
+    json::Object extra;
+};
+
+struct Mount {
+    std::string destination;
+    std::optional<std::string> type;
+    std::optional<std::string> source;
+    std::optional<std::vector<std::string>> options;
+    std::vector<IdMapping> uid_mappings;
+    std::vector<IdMapping> gid_mappings;
+    json::Object extra;
+};
+
+struct ConsoleSize {
+    std::uint32_t height = 0;
+    std::uint32_t width = 0;
+    json::Object extra;
+};
+
+struct User {
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::optional<std::uint32_t> umask;
+    std::vector<std::uint32_t> additional_gids;
+    std::optional<std::string> username;
+    json::Object extra;
+};
+
+struct Capabilities {
+    std::optional<std::vector<std::string>> bounding, effective, inheritable, permitted, ambient;
+    json::Object extra;
+};
+
+struct Rlimit {
+    std::string type;
+    std::uint64_t soft = 0;
+    std::uint64_t hard = 0;
+    json::Object extra;
+};
+
+struct Scheduler {
+    std::string policy;
+    std::optional<std::int32_t> nice;
+    std::optional<std::int32_t> priority;
+    std::optional<std::vector<std::string>> flags;
+    std::optional<std::uint64_t> runtime, deadline, period;
+    json::Object extra;
+};
+
+struct IoPriority {
+    std::string io_class;  // "class" in JSON
+    std::int32_t priority = 0;
+    json::Object extra;
+};
+
+struct ExecCpuAffinity {
+    std::optional<std::string> initial;
+    std::optional<std::string> final_;  // "final" in JSON
+    json::Object extra;
+};
+
+struct Process {
+    std::optional<bool> terminal;
+    std::optional<ConsoleSize> console_size;
+    User user;
+    std::vector<std::string> args;
+    std::optional<std::string> command_line;
+    std::vector<std::string> env;
+    std::string cwd;
+    std::optional<Capabilities> capabilities;
+    std::vector<Rlimit> rlimits;
+    std::optional<std::string> apparmor_profile;
+    std::optional<std::string> selinux_label;
+    std::optional<bool> no_new_privileges;
+    std::optional<std::int32_t> oom_score_adj;
+    std::optional<Scheduler> scheduler;
+    std::optional<IoPriority> io_priority;
+    std::optional<ExecCpuAffinity> exec_cpu_affinity;
+    json::Object extra;
+};
+
+struct Hook {
+    std::string path;
+    std::optional<std::vector<std::string>> args;
+    std::optional<std::vector<std::string>> env;
+    std::optional<std::int64_t> timeout;
+    json::Object extra;
+};
+
+struct Hooks {
+    std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart, poststop;
+    json::Object extra;
+};
+
+struct Namespace {
+    std::string type;
+    std::optional<std::string> path;
+    json::Object extra;
+};
+
+struct TimeOffset {
+    std::optional<std::int64_t> secs;
+    std::optional<std::uint32_t> nanosecs;
+    json::Object extra;
+};
+
+struct Device {
+    std::string type;
+    std::string path;
+    std::optional<std::int64_t> major, minor;
+    std::optional<std::uint32_t> file_mode, uid, gid;
+    json::Object extra;
+};
+
+struct NetDevice {
+    std::optional<std::string> name;
+    json::Object extra;
+};
+
+struct DeviceRule {
+    bool allow = false;
+    std::optional<std::string> type;
+    std::optional<std::int64_t> major, minor;
+    std::optional<std::string> access;
+    json::Object extra;
+};
+
+struct Memory {
+    std::optional<std::int64_t> limit, reservation, swap, kernel, kernel_tcp;
+    std::optional<std::uint64_t> swappiness;
+    std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
+    json::Object extra;
+};
+
+struct Cpu {
+    std::optional<std::uint64_t> shares;
+    std::optional<std::int64_t> quota;
+    std::optional<std::uint64_t> burst, period;
+    std::optional<std::int64_t> realtime_runtime;
+    std::optional<std::uint64_t> realtime_period;
+    std::optional<std::string> cpus, mems;
+    std::optional<std::int64_t> idle;
+    json::Object extra;
+};
+
+struct Pids {
+    std::optional<std::int64_t> limit;
+    json::Object extra;
+};
+
+struct WeightDevice {
+    std::int64_t major = 0, minor = 0;
+    std::optional<std::uint16_t> weight, leaf_weight;
+    json::Object extra;
+};
+
+struct ThrottleDevice {
+    std::int64_t major = 0, minor = 0;
+    std::uint64_t rate = 0;
+    json::Object extra;
+};
+
+struct BlockIo {
+    std::optional<std::uint16_t> weight, leaf_weight;
+    std::vector<WeightDevice> weight_device;
+    std::vector<ThrottleDevice> throttle_read_bps_device, throttle_write_bps_device, throttle_read_iops_device,
+        throttle_write_iops_device;
+    json::Object extra;
+};
+
+struct HugepageLimit {
+    std::string page_size;
+    std::uint64_t limit = 0;
+    json::Object extra;
+};
+
+struct NetPriority {
+    std::string name;
+    std::uint32_t priority = 0;
+    json::Object extra;
+};
+
+struct Network {
+    std::optional<std::uint32_t> class_id;
+    std::vector<NetPriority> priorities;
+    json::Object extra;
+};
+
+struct Rdma {
+    std::optional<std::uint32_t> hca_handles, hca_objects;
+    json::Object extra;
+};
+
+struct Resources {
+    std::vector<DeviceRule> devices;
+    std::optional<Memory> memory;
+    std::optional<Cpu> cpu;
+    std::optional<Pids> pids;
+    std::optional<BlockIo> block_io;
+    std::vector<HugepageLimit> hugepage_limits;
+    std::optional<Network> network;
+    std::vector<std::pair<std::string, Rdma>> rdma;
+    StringMap unified;
+    json::Object extra;
+};
+
+struct IntelRdt {
+    std::optional<std::string> clos_id, l3_cache_schema, mem_bw_schema;
+    std::optional<std::vector<std::string>> schemata;
+    std::optional<bool> enable_monitoring;
+    json::Object extra;
+};
+
+struct MemoryPolicy {
+    std::string mode;
+    std::optional<std::string> nodes;
+    std::optional<std::vector<std::string>> flags;
+    json::Object extra;
+};
+
+struct SeccompArg {
+    std::uint32_t index = 0;
+    std::uint64_t value = 0;
+    std::optional<std::uint64_t> value_two;
+    std::string op;
+    json::Object extra;
+};
+
+struct SeccompSyscall {
+    std::vector<std::string> names;
+    std::string action;
+    std::optional<std::uint32_t> errno_ret;
+    std::vector<SeccompArg> args;
+    json::Object extra;
+};
+
+struct Seccomp {
+    std::string default_action;
+    std::optional<std::uint32_t> default_errno_ret;
+    std::optional<std::vector<std::string>> architectures;
+    std::optional<std::vector<std::string>> flags;
+    std::optional<std::string> listener_path;
+    std::optional<std::string> listener_metadata;
+    std::vector<SeccompSyscall> syscalls;
+    json::Object extra;
+};
+
+struct Personality {
+    std::string domain;
+    std::optional<std::vector<std::string>> flags;
+    json::Object extra;
+};
+
+struct Linux {
+    std::vector<Namespace> namespaces;
+    std::vector<IdMapping> uid_mappings, gid_mappings;
+    std::vector<std::pair<std::string, TimeOffset>> time_offsets;
+    std::vector<Device> devices;
+    std::vector<std::pair<std::string, NetDevice>> net_devices;
+    std::optional<std::string> cgroups_path;
+    std::optional<Resources> resources;
+    std::optional<IntelRdt> intel_rdt;
+    std::optional<MemoryPolicy> memory_policy;
+    StringMap sysctl;
+    std::optional<Seccomp> seccomp;
+    std::optional<std::string> rootfs_propagation;
+    std::vector<std::string> masked_paths, readonly_paths;
+    std::optional<std::string> mount_label;
+    std::optional<Personality> personality;
+    json::Object extra;
+};
+
+struct Spec {
+    std::string oci_version;
+    std::optional<Root> root;
+    std::vector<Mount> mounts;
+    std::optional<Process> process;
+    std::optional<std::string> hostname;
+    std::optional<std::string> domainname;
+    std::optional<Hooks> hooks;
+    json::Object annotations;  // string values, document order
+    std::optional<Linux> linux;
+    json::Object extra;
+};
+
+// Parses a config.json document; errors name the JSON path.
+Spec parse_spec(const json::Value& doc);
+// Reads and parses a file; errors are prefixed with "config.json: ".
+Spec load_spec(const std::string& path);
+void write_spec(json::Writer& w, const Spec& spec);
+std::string spec_to_json(const Spec& spec, bool pretty);
+
+// Resources alone, as `update --resources` reads them (LinuxResources).
+Resources parse_resources(const json::Reader& reader);
+void write_resources(json::Writer& w, const Resources& resources);
+
+}  // namespace hull::oci
