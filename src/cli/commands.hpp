@@ -1,4 +1,4 @@
-// Entry points and flag tables of the implemented commands, one file each.
+// Entry points and flag tables of the implemented commands.
 #pragma once
 
 #include <array>
@@ -15,5 +15,49 @@ int run_spec(const Context& ctx, const ParsedArgs& args);
 
 inline constexpr std::array<FlagSpec, 0> kFeaturesFlags = {};
 int run_features(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array kCreateFlags = {
+    FlagSpec{"bundle", "b", "DIR", "path to the root of the bundle directory (default: .)"},
+    FlagSpec{"console-socket", "", "PATH", "unix socket that receives the pty master (with process.terminal)"},
+    FlagSpec{"pid-file", "", "PATH", "file to write the init's host pid to (no newline)"},
+    FlagSpec{"no-pivot", "", "", "do not use pivot_root (MS_MOVE + chroot; for ramdisk roots)"},
+    FlagSpec{"no-new-keyring", "", "", "do not create a new session keyring"},
+    FlagSpec{"preserve-fds", "", "N", "pass N more fds (3 .. 3+N-1) to the container"},
+};
+int run_create(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array kRunFlags = {
+    FlagSpec{"bundle", "b", "DIR", "path to the root of the bundle directory (default: .)"},
+    FlagSpec{"console-socket", "", "PATH", "unix socket that receives the pty master (with process.terminal)"},
+    FlagSpec{"pid-file", "", "PATH", "file to write the init's host pid to (no newline)"},
+    FlagSpec{"no-pivot", "", "", "do not use pivot_root (MS_MOVE + chroot; for ramdisk roots)"},
+    FlagSpec{"no-new-keyring", "", "", "do not create a new session keyring"},
+    FlagSpec{"preserve-fds", "", "N", "pass N more fds (3 .. 3+N-1) to the container"},
+    FlagSpec{"detach", "d", "", "detach from the container's process"},
+    FlagSpec{"keep", "", "", "do not delete the container after it exits"},
+};
+int run_run(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array<FlagSpec, 0> kStartFlags = {};
+int run_start(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array<FlagSpec, 0> kStateFlags = {};
+int run_state(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array kKillFlags = {
+    FlagSpec{"all", "a", "", "send the signal to every process of the container"},
+};
+int run_kill(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array kDeleteFlags = {
+    FlagSpec{"force", "f", "", "kill the container first if it is running; an unknown id is not an error"},
+};
+int run_delete(const Context& ctx, const ParsedArgs& args);
+
+inline constexpr std::array kListFlags = {
+    FlagSpec{"format", "f", "FORMAT", "table (default) or json"},
+    FlagSpec{"quiet", "q", "", "print only the container ids"},
+};
+int run_list(const Context& ctx, const ParsedArgs& args);
 
 }  // namespace hull::cli

@@ -1,0 +1,63 @@
+// create, start, state, kill, delete: flags in, one call into core out.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/container.hpp"
+#include "linux/signals.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace hull::cli {
+
+core::CreateOptions create_options(const ParsedArgs& args, std::string_view command) {
+    expect_args(args, 1, command, "a container id");
+    core::CreateOptions o;
+    o.id = args.positionals()[0];
+    o.bundle = args.get("bundle", ".");
+    o.console_socket = args.get("console-socket");
+    o.pid_file = args.get("pid-file");
+    o.no_pivot = args.flag("no-pivot");
+    o.no_new_keyring = args.flag("no-new-keyring");
+    std::string fds = args.get("preserve-fds", "0");
+    auto n = util::parse_u64(fds);
+    if (!n || *n > 65536) throw_error("{}: --preserve-fds: expected a number of fds, got {}", command, util::quote(fds));
+    o.preserve_fds = static_cast<int>(*n);
+    return o;
+}
+
+int run_create(const Context& ctx, const ParsedArgs& args) {
+    core::StateRoot root(ctx.global.root);
+    core::create_container(root, create_options(args, "create"), ctx.log);
+    return 0;
+}
+
+int run_start(const Context& ctx, const ParsedArgs& args) {
+    expect_args(args, 1, "start", "a container id");
+    core::start_container(core::StateRoot(ctx.global.root), args.positionals()[0], ctx.log);
+    return 0;
+}
+
+int run_state(const Context& ctx, const ParsedArgs& args) {
+    expect_args(args, 1, "state", "a container id");
+    std::string json = core::container_state_json(core::StateRoot(ctx.global.root), args.positionals()[0]);
+    fmt::print("{}\n", json);
+    return 0;
+}
+
+int run_kill(const Context& ctx, const ParsedArgs& args) {
+    const auto& pos = args.positionals();
+    if (pos.empty() || pos.size() > 2) {
+        throw_error("kill: expected a container id and an optional signal, got {} arguments", pos.size());
+    }
+    int signal = pos.size() == 2 ? sys::parse_signal(pos[1]) : 15;
+    core::kill_container(core::StateRoot(ctx.global.root), pos[0], signal, args.flag("all"));
+    return 0;
+}
+
+int run_delete(const Context& ctx, const ParsedArgs& args) {
+    expect_args(args, 1, "delete", "a container id");
+    core::delete_container(core::StateRoot(ctx.global.root), args.positionals()[0], args.flag("force"), ctx.log);
+    return 0;
+}
+
+}  // namespace hull::cli

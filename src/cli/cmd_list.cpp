@@ -1,0 +1,67 @@
+// list: runc's table (ID PID STATUS BUNDLE CREATED OWNER) or JSON array.
+#include <pwd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/container.hpp"
+#include "oci/json.hpp"
+#include "util/error.hpp"
+
+namespace hull::cli {
+namespace {
+
+std::string owner_name(std::uint32_t uid) {
+    passwd* pw = ::getpwuid(uid);
+    return pw != nullptr ? pw->pw_name : fmt::format("#{}", uid);
+}
+
+pid_t shown_pid(const core::ContainerSummary& c) {
+    return c.status == core::Status::stopped ? 0 : c.record.init_pid;
+}
+
+std::string list_json(const std::vector<core::ContainerSummary>& containers) {
+    oci::json::Writer w;
+    w.begin_array();
+    for (const auto& c : containers) {
+        w.begin_object();
+        w.key("ociVersion").string("1.3.0");
+        w.key("id").string(c.record.id);
+        w.key("pid").integer(shown_pid(c));
+        w.key("status").string(core::status_name(c.status));
+        w.key("bundle").string(c.record.bundle);
+        w.key("rootfs").string(c.record.rootfs);
+        w.key("created").string(c.record.created);
+        w.key("owner").string(owner_name(c.record.owner));
+        if (!c.record.annotations.empty()) w.key("annotations").begin_object().members(c.record.annotations).end_object();
+        w.end_object();
+    }
+    w.end_array();
+    return w.str();
+}
+
+}  // namespace
+
+int run_list(const Context& ctx, const ParsedArgs& args) {
+    if (!args.positionals().empty()) throw_error("list: expected no arguments");
+    std::string format = args.get("format", "table");
+    if (format != "table" && format != "json") throw_error("list: invalid --format {}: expected table or json", format);
+    auto containers = core::list_containers(core::StateRoot(ctx.global.root));
+    if (args.flag("quiet")) {
+        for (const auto& c : containers) fmt::print("{}\n", c.record.id);
+        return 0;
+    }
+    if (format == "json") {
+        fmt::print("{}\n", list_json(containers));
+        return 0;
+    }
+    std::string out = fmt::format("{:<12}{:<10}{:<10}{:<40}{:<32}{}\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+    for (const auto& c : containers) {
+        out += fmt::format("{:<12}{:<10}{:<10}{:<40}{:<32}{}\n", c.record.id, shown_pid(c), core::status_name(c.status),
+                           c.record.bundle, c.record.created, owner_name(c.record.owner));
+    }
+    fmt::print("{}", out);
+    return 0;
+}
+
+}  // namespace hull::cli

@@ -1,0 +1,52 @@
+// The container lifecycle as the commands use it (runtime.md "Operations").
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/state_store.hpp"
+#include "oci/runtime/spec.hpp"
+#include "util/log.hpp"
+#include "util/unique_fd.hpp"
+
+namespace hull::core {
+
+enum class Status { creating, created, running, paused, stopped };
+std::string_view status_name(Status status);
+
+struct CreateOptions {
+    std::string id;
+    std::string bundle = ".";
+    std::string console_socket;
+    std::string pid_file;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+    // `run` in the foreground takes the pty master itself instead of a socket.
+    std::function<void(UniqueFd master)> console_handler;
+};
+
+struct CreatedContainer {
+    pid_t pid = -1;
+    UniqueFd pidfd;  // valid when the caller is init's parent (create in this process)
+};
+
+CreatedContainer create_container(const StateRoot& root, const CreateOptions& options, const util::Logger& log);
+void start_container(const StateRoot& root, const std::string& id, const util::Logger& log);
+// runc's state JSON.
+std::string container_state_json(const StateRoot& root, const std::string& id);
+void kill_container(const StateRoot& root, const std::string& id, int signal, bool all);
+void delete_container(const StateRoot& root, const std::string& id, bool force, const util::Logger& log);
+
+struct ContainerSummary {
+    ContainerRecord record;
+    Status status;
+};
+std::vector<ContainerSummary> list_containers(const StateRoot& root);
+
+// The status of a container from its record, checking the init process by
+// pid and start time (a reused pid is not our init).
+Status container_status(const ContainerDir& dir, const ContainerRecord& record);
+
+}  // namespace hull::core

@@ -1,0 +1,198 @@
+// `create` (runtime.md "Create"): validate, clone the init, drive it
+// through the sync protocol, record the state. A failure at any step kills
+// the init and removes the state directory: nothing is left behind.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/container.hpp"
+#include "core/hooks.hpp"
+#include "core/init.hpp"
+#include "core/state_json.hpp"
+#include "linux/clone.hpp"
+#include "linux/console.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/pidfd.hpp"
+#include "oci/runtime/validate.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/scope_exit.hpp"
+#include "util/strings.hpp"
+
+namespace hull::core {
+namespace {
+
+std::string real_path(const std::string& path, std::string_view what) {
+    char buf[PATH_MAX];
+    if (::realpath(path.c_str(), buf) == nullptr) throw_errno(errno, "{} {}", what, util::quote(path));
+    return buf;
+}
+
+std::string rootfs_path(const std::string& bundle, const oci::Spec& spec) {
+    const std::string& path = spec.root->path;
+    std::string full = path.starts_with('/') ? path : bundle + "/" + path;
+    std::string resolved = real_path(full, "root.path");
+    struct stat st {};
+    if (::stat(resolved.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+        throw_error("root.path: {} is not a directory", util::quote(full));
+    }
+    return resolved;
+}
+
+void check_console_flags(const oci::Spec& spec, const CreateOptions& options) {
+    bool terminal = spec.process->terminal.value_or(false);
+    if (terminal && options.console_socket.empty() && !options.console_handler) {
+        throw_error("process.terminal is true but no --console-socket was given to receive the pty master");
+    }
+    if (!terminal && !options.console_socket.empty()) {
+        throw_error("--console-socket was given but process.terminal is false");
+    }
+}
+
+struct NamespacePlan {
+    std::uint64_t clone_flags = 0;
+    bool new_user = false;
+    std::vector<UniqueFd> owned_fds;
+    std::vector<std::pair<int, std::string>> join_fds;
+    UniqueFd pid_join_fd;
+};
+
+NamespacePlan plan_namespaces(const oci::Spec& spec) {
+    NamespacePlan plan;
+    if (!spec.linux) return plan;
+    bool join_user = false;
+    for (const auto& ns : spec.linux->namespaces) {
+        auto kind = sys::namespace_kind(ns.type);
+        if (!kind) throw_error("linux.namespaces: unknown type {}", util::quote(ns.type));
+        if (ns.path && !ns.path->empty()) {
+            UniqueFd fd = sys::open_namespace(*ns.path, *kind);
+            if (ns.type == "pid") {
+                plan.pid_join_fd = std::move(fd);
+                continue;
+            }
+            join_user = join_user || ns.type == "user";
+            plan.join_fds.emplace_back(fd.get(), ns.type);
+            plan.owned_fds.push_back(std::move(fd));
+        } else if (ns.type != "time") {  // time: unshared by init, see init.cpp
+            plan.clone_flags |= static_cast<std::uint64_t>(kind->clone_flag);
+            plan.new_user = plan.new_user || ns.type == "user";
+        }
+    }
+    if (join_user && plan.clone_flags != 0) {
+        throw_error("linux.namespaces: joining a user namespace by path while creating new namespaces "
+                    "is not supported yet");
+    }
+    return plan;
+}
+
+std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
+    std::string out;
+    for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
+    return out;
+}
+
+void write_id_maps(pid_t pid, const oci::Spec& spec) {
+    with_context("linux.uidMappings", [&] { sys::write_id_map(pid, "uid_map", id_map_lines(spec.linux->uid_mappings)); });
+    with_context("linux.gidMappings", [&] { sys::write_id_map(pid, "gid_map", id_map_lines(spec.linux->gid_mappings)); });
+}
+
+void hand_over_console(UniqueFd master, const CreateOptions& options) {
+    if (options.console_handler) {
+        options.console_handler(std::move(master));
+        return;
+    }
+    UniqueFd socket = sys::connect_console_socket(options.console_socket);
+    sys::send_fd(socket.get(), master.get(), "/dev/ptmx");
+}
+
+void kill_and_reap(const sys::ClonedProcess& child) {
+    if (child.pid <= 0) return;
+    ::kill(child.pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+// Drives the child through the protocol (sync_protocol.hpp) up to "ready".
+void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Spec& spec, const NamespacePlan& plan,
+                const CreateOptions& options, const ContainerRecord& record) {
+    if (plan.new_user) {
+        write_id_maps(child.pid, spec);
+        sync.send(SyncType::id_maps_written);
+    }
+    expect_message(sync, SyncType::mounts_ready);
+    std::string state = state_json(record, Status::creating, false);
+    if (spec.hooks) {
+        run_hooks(spec.hooks->prestart, "prestart", state);
+        run_hooks(spec.hooks->create_runtime, "createRuntime", state);
+    }
+    sync.send(SyncType::continue_setup, state_json(record, Status::created, false));
+    if (spec.process->terminal.value_or(false)) {
+        SyncMessage console = expect_message(sync, SyncType::console_master);
+        if (!console.fd) throw_error("container init sent no pty master");
+        hand_over_console(std::move(console.fd), options);
+    }
+    expect_message(sync, SyncType::ready);
+}
+
+}  // namespace
+
+CreatedContainer create_container(const StateRoot& root, const CreateOptions& options, const util::Logger& log) {
+    std::string bundle = real_path(options.bundle, "bundle");
+    oci::Spec spec = oci::load_spec(bundle + "/config.json");
+    oci::validate_spec(spec);
+    if (!spec.process) throw_error("config.json: process: required to create a container");
+    check_console_flags(spec, options);
+    std::string rootfs = rootfs_path(bundle, spec);
+    NamespacePlan plan = plan_namespaces(spec);
+
+    ContainerDir dir = root.create(options.id);
+    sys::ClonedProcess child;
+    ScopeExit cleanup([&] {
+        kill_and_reap(child);
+        try {
+            dir.remove();
+        } catch (const Error& e) {
+            log.warning(fmt::format("cleanup of {}: {}", options.id, e.what()));
+        }
+    });
+    std::string fifo = dir.file("exec.fifo");
+    check(::mkfifo(fifo.c_str(), 0622), "create the exec fifo {}", fifo);
+    UniqueFd fifo_fd = util::open_fd(fifo, O_PATH);
+    UniqueFd proc_fd = util::open_fd("/proc", O_PATH | O_DIRECTORY);
+    util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
+    if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
+
+    auto [parent_sync, child_sync] = SyncSocket::make_pair();
+    InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
+                     options.no_pivot, options.no_new_keyring, options.preserve_fds, dir.fd(), plan.join_fds};
+    child = sys::clone_child(plan.clone_flags, -1, [&] {
+        parent_sync.close();
+        return init_main(init);
+    });
+    child_sync.close();
+    log.debug("container {}: init is pid {}", options.id, child.pid);
+
+    ContainerRecord record{options.id, bundle, rootfs, util::rfc3339_now(true), ::getuid(), child.pid,
+                           sys::process_start_time(child.pid).value_or(0), false, spec.annotations};
+    dir.save(record);  // before anything can fail, so `delete --force` finds the init
+    drive_init(child, parent_sync, spec, plan, options, record);
+    record.setup_done = true;
+    dir.save(record);
+    if (!options.pid_file.empty()) {
+        // containerd parses it with strconv.Atoi: no trailing newline (ENGINES.md).
+        util::write_file_atomic(options.pid_file, std::to_string(child.pid), 0644);
+    }
+    cleanup.dismiss();
+    return CreatedContainer{child.pid, std::move(child.pidfd)};
+}
+
+}  // namespace hull::core

@@ -1,0 +1,199 @@
+#include "core/init.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/hooks.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/console.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/process_attrs.hpp"
+#include "linux/rootfs.hpp"
+#include "util/error.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+namespace hull::core {
+namespace {
+
+// Joins the namespaces given by path. A namespace owned by another user
+// namespace cannot be joined before that user namespace (EPERM), and once
+// in it the host's ones cannot be joined either: try all, join the user
+// namespace, retry what failed (as crun does).
+void join_namespaces(const InitContext& ctx) {
+    std::vector<std::pair<int, std::string>> retry;
+    int user_fd = -1;
+    for (const auto& [fd, type] : ctx.join_fds) {
+        auto kind = sys::namespace_kind(type);
+        if (type == "user") {
+            user_fd = fd;
+        } else if (::setns(fd, kind->clone_flag) < 0) {
+            if (errno != EPERM) throw_errno(errno, "join {} namespace", type);
+            retry.emplace_back(fd, type);
+        }
+    }
+    if (user_fd >= 0) check(::setns(user_fd, CLONE_NEWUSER), "join user namespace");
+    for (const auto& [fd, type] : retry) {
+        check(::setns(fd, sys::namespace_kind(type)->clone_flag), "join {} namespace", type);
+    }
+}
+
+// A new time namespace is entered by the next execve, after its offsets
+// are written (time_namespaces(7)); clone3 cannot take offsets.
+void setup_time_namespace(const oci::Spec& spec) {
+    if (!spec.linux) return;
+    bool wanted = false;
+    for (const auto& ns : spec.linux->namespaces) {
+        if (ns.type == "time" && !ns.path) wanted = true;
+    }
+    if (!wanted) return;
+    check(::unshare(CLONE_NEWTIME), "create time namespace");
+    std::string offsets;
+    for (const auto& [clock, offset] : spec.linux->time_offsets) {
+        offsets += fmt::format("{} {} {}\n", clock, offset.secs.value_or(0), offset.nanosecs.value_or(0));
+    }
+    if (offsets.empty()) return;
+    UniqueFd fd(::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC));
+    if (!fd || ::write(fd.get(), offsets.data(), offsets.size()) < 0) {
+        throw_errno(errno, "linux.timeOffsets: write /proc/self/timens_offsets");
+    }
+}
+
+// A fresh session keyring, so the container cannot see the caller's keys
+// (runc does the same unless --no-new-keyring). Kernels without keyrings
+// answer ENOSYS, which is fine: there is nothing to hide.
+void join_session_keyring() {
+    constexpr int kKeyctlJoinSessionKeyring = 1;
+    if (::syscall(SYS_keyctl, kKeyctlJoinSessionKeyring, nullptr) < 0 && errno != ENOSYS) {
+        throw_errno(errno, "join a new session keyring");
+    }
+}
+
+void send_console(const InitContext& ctx) {
+    const auto& process = *ctx.spec.process;
+    auto pty = sys::open_pty("/dev/ptmx");
+    if (process.console_size) sys::set_window_size(pty.slave.get(), process.console_size->height,
+                                                   process.console_size->width);
+    ctx.sync.send(SyncType::console_master, "/dev/ptmx", pty.master.get());
+    pty.master.reset();
+    sys::make_controlling_tty(pty.slave.get());
+    for (int target = 0; target <= 2; ++target) check(::dup2(pty.slave.get(), target), "dup2 the pty onto fd {}", target);
+}
+
+void setup_process(const InitContext& ctx, const sys::CapabilitySets& caps) {
+    const auto& process = *ctx.spec.process;
+    sys::apply_rlimits(process);
+    sys::apply_oom_score_adj(process);
+    sys::apply_personality(ctx.spec);
+    sys::apply_scheduler(process);
+    sys::apply_io_priority(process);
+    sys::apply_initial_cpu_affinity(process);
+    sys::drop_bounding_set(caps);
+    sys::keep_capabilities_across_setuid(true);
+    sys::apply_user(process);
+    sys::apply_capabilities(caps);
+    if (process.no_new_privileges.value_or(false)) {
+        check(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges");
+    }
+}
+
+// Blocks until `hull start` opens the FIFO's read side. The FIFO lives in
+// the host's state directory; the O_PATH fd taken before pivot_root is
+// reopened through the host's /proc.
+void wait_for_start(const InitContext& ctx) {
+    std::string path = fmt::format("self/fd/{}", ctx.exec_fifo_fd);
+    int fd = ::openat(ctx.host_proc_fd, path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw_errno(errno, "open the exec fifo");
+    UniqueFd fifo(fd);
+    if (::write(fifo.get(), "0", 1) != 1) throw_errno(errno, "write the exec fifo");
+}
+
+void init_sequence(InitContext& ctx) {
+    const oci::Spec& spec = ctx.spec;
+    // `run` blocks the signals it forwards; the container must start with none blocked.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (ctx.new_user_namespace) expect_message(ctx.sync, SyncType::id_maps_written);
+    join_namespaces(ctx);
+    if (ctx.new_user_namespace) {
+        check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
+        check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
+    }
+    setup_time_namespace(spec);
+    // Its own session: the container must not share the caller's terminal
+    // job control, and a pty can only become the controlling tty of a leader.
+    check(::setsid(), "setsid");
+    if (!ctx.no_new_keyring) join_session_keyring();
+    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace};
+    sys::prepare_rootfs(spec, rootfs);
+    ctx.sync.send(SyncType::mounts_ready);
+    SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);
+    if (spec.hooks) run_hooks(spec.hooks->create_container, "createContainer", go.payload);
+    sys::apply_path_protections(spec, rootfs);
+    sys::enter_rootfs(ctx.rootfs, ctx.no_pivot);
+    if (spec.hostname) sys::set_hostname(*spec.hostname);
+    if (spec.domainname) sys::set_domainname(*spec.domainname);
+    sys::apply_sysctls(spec);
+    sys::finish_rootfs(spec);
+    const auto& process = *spec.process;
+    if (process.terminal.value_or(false)) send_console(ctx);
+    auto caps = sys::parse_capabilities(process.capabilities);
+    setup_process(ctx, caps.sets);
+    sys::enter_cwd(process.cwd);
+    std::string executable = sys::find_executable(process.args.at(0), process.env);
+    ctx.sync.send(SyncType::ready);
+    ctx.sync.close();
+    wait_for_start(ctx);
+    if (spec.hooks) run_hooks(spec.hooks->start_container, "startContainer", go.payload);
+    // Everything hull opened is close-on-exec; anything inherited beyond
+    // --preserve-fds (a shim's leaked socket, say) must not reach the container.
+    ::syscall(SYS_close_range, 3 + ctx.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+    std::vector<char*> argv;
+    for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(executable.c_str(), argv.data(), envp.data());
+    throw_errno(errno, "exec {}", executable);
+}
+
+}  // namespace
+
+int init_main(InitContext& ctx) noexcept {
+    // flock belongs to the open file; the child's copy of the state lock
+    // would hold it until exec, and `start` could never take it.
+    if (ctx.state_lock_fd >= 0) ::close(ctx.state_lock_fd);
+    try {
+        init_sequence(ctx);
+    } catch (const Error& e) {
+        try {
+            if (ctx.sync.fd() >= 0) {
+                ctx.sync.send(SyncType::error, e.message(), -1, e.error_number());
+            } else {
+                // After ready the parent is gone: the container's stderr is all we have.
+                std::string line = fmt::format("hull init: {}\n", e.what());
+                [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
+            }
+        } catch (...) {
+        }
+        return e.error_number() == ENOENT ? 127 : e.error_number() == EACCES ? 126 : 1;
+    } catch (const std::exception& e) {
+        try {
+            ctx.sync.send(SyncType::error, fmt::format("container init: {}", e.what()));
+        } catch (...) {
+        }
+    }
+    return 1;
+}
+
+}  // namespace hull::core

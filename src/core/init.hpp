@@ -1,0 +1,35 @@
+// The container init: what the cloned child does, in order, from the clone
+// to the execve of process.args (DESIGN.md "The process model", step 3).
+#pragma once
+
+#include <string>
+
+#include "core/sync_protocol.hpp"
+#include "oci/runtime/spec.hpp"
+#include "util/unique_fd.hpp"
+
+namespace hull::core {
+
+// Everything the child needs, opened by the parent before clone so the
+// child never reaches back into host paths after pivot_root.
+struct InitContext {
+    const oci::Spec& spec;
+    std::string rootfs;              // absolute host path
+    SyncSocket& sync;                // the child's end
+    int exec_fifo_fd = -1;           // O_PATH fd of the state dir's exec.fifo
+    int host_proc_fd = -1;           // O_PATH fd of the host's /proc, to reopen the fifo
+    bool new_user_namespace = false;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+    int state_lock_fd = -1;          // the container dir's flock: released at once by the child
+    // Namespaces given by path, opened and type-checked by the parent.
+    std::vector<std::pair<int, std::string>> join_fds;  // fd, spec type name
+};
+
+// The child's entry: never returns normally, never throws. Failures are sent
+// to the parent as a SyncType::error message; the return value is the exit
+// status for _exit.
+int init_main(InitContext& ctx) noexcept;
+
+}  // namespace hull::core

@@ -1,0 +1,152 @@
+// start, state, kill, delete and list (runtime.md "Operations").
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/container.hpp"
+#include "core/hooks.hpp"
+#include "core/state_json.hpp"
+#include "linux/pidfd.hpp"
+#include "oci/runtime/spec.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace hull::core {
+namespace {
+
+constexpr int kStartTimeoutMs = 10'000;
+
+oci::Spec saved_spec(const ContainerDir& dir) { return oci::load_spec(dir.file("config.json")); }
+
+// Opens a pidfd for the init only if the pid still belongs to it: the pidfd
+// pins the process, and the start time read after opening it proves the pid
+// was not reused before.
+std::optional<sys::Pidfd> open_init(const ContainerRecord& record) {
+    if (record.init_pid <= 0) return std::nullopt;
+    auto pidfd = sys::Pidfd::open(record.init_pid);
+    if (!pidfd) return std::nullopt;
+    if (!sys::process_alive(record.init_pid, record.init_start_time)) return std::nullopt;
+    return pidfd;
+}
+
+// Releases the init blocked on the exec FIFO and waits for its byte.
+void release_init(const ContainerDir& dir, const ContainerRecord& record) {
+    std::string fifo = dir.file("exec.fifo");
+    UniqueFd fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) throw_errno(errno, "open the exec fifo {}", fifo);
+    auto init = open_init(record);
+    if (!init) throw_error("container {} is not running: its init exited before start", util::quote(record.id));
+    pollfd fds[2] = {{fd.get(), POLLIN, 0}, {init->fd(), POLLIN, 0}};
+    int n = ::poll(fds, 2, kStartTimeoutMs);
+    if (n < 0) throw_errno(errno, "wait for the container to start");
+    char byte = 0;
+    if (n == 0 || !(fds[0].revents & POLLIN) || ::read(fd.get(), &byte, 1) != 1) {
+        throw_error("container {} did not start: its init exited or did not answer", util::quote(record.id));
+    }
+    ::unlink(fifo.c_str());
+}
+
+}  // namespace
+
+Status container_status(const ContainerDir& dir, const ContainerRecord& record) {
+    if (!record.setup_done) return sys::process_alive(record.init_pid, record.init_start_time) ? Status::creating
+                                                                                                : Status::stopped;
+    if (!sys::process_alive(record.init_pid, record.init_start_time)) return Status::stopped;
+    if (dir.has_exec_fifo()) return Status::created;
+    return Status::running;
+}
+
+void start_container(const StateRoot& root, const std::string& id, const util::Logger& log) {
+    ContainerDir dir = root.open(id);
+    ContainerRecord record = dir.load();
+    Status status = container_status(dir, record);
+    if (status != Status::created) {
+        throw_error("cannot start a container that is {}: only a created container can start", status_name(status));
+    }
+    release_init(dir, record);
+    oci::Spec spec = saved_spec(dir);
+    if (spec.hooks && !spec.hooks->poststart.empty()) {
+        // runtime.md "Start": a failing poststart hook is logged, the container keeps running.
+        try {
+            run_hooks(spec.hooks->poststart, "poststart", state_json(record, Status::running, false));
+        } catch (const Error& e) {
+            log.warning(e.what());
+        }
+    }
+}
+
+std::string container_state_json(const StateRoot& root, const std::string& id) {
+    ContainerDir dir = root.open(id);
+    ContainerRecord record = dir.load();
+    return state_json(record, container_status(dir, record), true);
+}
+
+void kill_container(const StateRoot& root, const std::string& id, int signal, bool all) {
+    ContainerDir dir = root.open(id);
+    ContainerRecord record = dir.load();
+    auto init = open_init(record);
+    if (!init) {
+        // containerd's shim treats this text as "already finished" (ENGINES.md); --all is 0 then.
+        if (all) return;
+        throw_error("container not running");
+    }
+    init->send_signal(signal);
+}
+
+void delete_container(const StateRoot& root, const std::string& id, bool force, const util::Logger& log) {
+    auto dir = root.try_open(id);
+    if (!dir) {
+        if (force) return;  // ENGINES.md: `delete --force` of an unknown id exits 0
+        throw_error("container {} does not exist", util::quote(id));
+    }
+    auto record = dir->try_load();
+    if (record) {
+        Status status = container_status(*dir, *record);
+        if (status != Status::stopped && status != Status::created && !force) {
+            throw_error("cannot delete container {} that is {}: stop it first or use --force", util::quote(id),
+                        status_name(status));
+        }
+        if (auto init = open_init(*record)) {
+            init->send_signal(SIGKILL);
+            init->wait_exit(5000);
+        }
+    }
+    std::optional<oci::Spec> spec;
+    try {
+        spec = saved_spec(*dir);
+    } catch (const Error& e) {
+        log.debug("delete {}: no saved config: {}", id, e.what());
+    }
+    dir->remove();
+    if (spec && spec->hooks && record) {
+        // runtime.md "Delete": poststop failures are logged, the delete stands.
+        try {
+            run_hooks(spec->hooks->poststop, "poststop", state_json(*record, Status::stopped, false));
+        } catch (const Error& e) {
+            log.warning(e.what());
+        }
+    }
+}
+
+std::vector<ContainerSummary> list_containers(const StateRoot& root) {
+    std::vector<ContainerSummary> out;
+    for (const auto& id : root.list_ids()) {
+        try {
+            auto dir = root.try_open(id);
+            if (!dir) continue;
+            auto record = dir->try_load();
+            if (!record) continue;
+            out.push_back(ContainerSummary{*record, container_status(*dir, *record)});
+        } catch (const Error&) {
+            continue;  // a directory that is not a container's
+        }
+    }
+    return out;
+}
+
+}  // namespace hull::core

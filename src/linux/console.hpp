@@ -1,0 +1,31 @@
+// The container's terminal (config.md "process.terminal"; runc's
+// docs/terminals.md): a pty made inside the container's devpts, its master
+// handed to the engine over --console-socket with SCM_RIGHTS.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/unique_fd.hpp"
+
+namespace hull::sys {
+
+struct Pty {
+    UniqueFd master;
+    UniqueFd slave;
+};
+
+// Opens ptmx (the container's /dev/ptmx after pivot_root) and its peer.
+Pty open_pty(const std::string& ptmx);
+void set_window_size(int fd, unsigned height, unsigned width);
+// Makes fd the controlling terminal of the calling session leader.
+void make_controlling_tty(int fd);
+
+// Connects to the engine's console socket (AF_UNIX, SOCK_STREAM).
+UniqueFd connect_console_socket(const std::string& path);
+// One message: `name` as the payload, one fd as SCM_RIGHTS.
+void send_fd(int socket_fd, int fd, std::string_view name);
+// The receiving side, for tests and `run`.
+UniqueFd recv_fd(int socket_fd, std::string* name = nullptr);
+
+}  // namespace hull::sys

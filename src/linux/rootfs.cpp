@@ -1,0 +1,200 @@
+#include "linux/rootfs.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "linux/devices.hpp"
+#include "linux/mount_options.hpp"
+#include "linux/path_protection.hpp"
+#include "linux/path_resolve.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace hull::sys {
+namespace {
+
+unsigned long propagation_flag(const std::string& name) {
+    if (name == "private") return MS_PRIVATE;
+    if (name == "rprivate") return MS_PRIVATE | MS_REC;
+    if (name == "shared") return MS_SHARED;
+    if (name == "rshared") return MS_SHARED | MS_REC;
+    if (name == "slave") return MS_SLAVE;
+    if (name == "rslave") return MS_SLAVE | MS_REC;
+    if (name == "unbindable") return MS_UNBINDABLE;
+    if (name == "runbindable") return MS_UNBINDABLE | MS_REC;
+    throw_error("linux.rootfsPropagation: unknown propagation {}", util::quote(name));
+}
+
+void set_mount_attr(int fd, std::uint64_t set, std::uint64_t clear, bool recursive, std::string_view what) {
+    if (set == 0 && clear == 0) return;
+    mount_attr attr{};
+    attr.attr_set = set;
+    attr.attr_clr = clear;
+    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+    if (::syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr) < 0) {
+        throw_errno(errno, "set mount attributes on {}", what);
+    }
+}
+
+// Recursive attributes of the whole rootfs view: the spec's "rro" and friends
+// (config.md "Mounts"), and root.readonly.
+void apply_recursive_attributes(const MountOptions& opts, const std::string& target, const std::string& dest) {
+    if (opts.attr_set == 0 && opts.attr_clear == 0) return;
+    UniqueFd fd(::open(target.c_str(), O_PATH | O_CLOEXEC));
+    if (!fd) throw_errno(errno, "open mount {}", dest);
+    set_mount_attr(fd.get(), opts.attr_set, opts.attr_clear, true, dest);
+}
+
+bool is_file_source(const oci::Mount& m) {
+    struct stat st {};
+    return ::stat(m.source.value_or("").c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+// Resolves (creating) a mount destination inside the rootfs.
+UniqueFd resolve_destination(int root_fd, const oci::Mount& m, bool file_target) {
+    return file_target ? create_file_in_root(root_fd, m.destination, 0644)
+                       : mkdir_all_in_root(root_fd, m.destination, 0755);
+}
+
+void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string& target) {
+    const std::string source = m.source.value_or("");
+    unsigned long rec = opts.recursive_bind ? MS_REC : 0;
+    check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | rec, nullptr), "bind mount {} on {}",
+          util::quote(source), util::quote(m.destination));
+    // A bind ignores every flag but MS_REC: the others need a remount (mount(2) "MS_REMOUNT").
+    unsigned long remount_flags = opts.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+    if (remount_flags != 0) {
+        check(::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | remount_flags, nullptr),
+              "remount {} with its options", util::quote(m.destination));
+    }
+}
+
+void mount_cgroup(const oci::Mount& m, MountOptions& opts, const std::string& target);
+
+void mount_one(int root_fd, const oci::Mount& m) {
+    MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
+    std::string type = m.type.value_or("");
+    bool bind = opts.bind || type == "bind";
+    UniqueFd dest = resolve_destination(root_fd, m, bind && is_file_source(m));
+    std::string target = fd_path(dest.get());
+    with_context(fmt::format("mount {} on {}", util::quote(m.source.value_or(type)), util::quote(m.destination)), [&] {
+        if (bind) {
+            mount_bind(m, opts, target);
+        } else if (type == "cgroup" || type == "cgroup2") {
+            mount_cgroup(m, opts, target);
+        } else {
+            std::string source = m.source.value_or(type);
+            check(::mount(source.c_str(), target.c_str(), type.c_str(), opts.flags, opts.data.c_str()), "mount");
+        }
+        // The new mount sits on top of the resolved fd; reopen it by its path to reach it.
+        UniqueFd mounted = open_in_root(root_fd, m.destination, O_PATH);
+        std::string mounted_path = fd_path(mounted.get());
+        if (opts.propagation != 0) {
+            check(::mount(nullptr, mounted_path.c_str(), nullptr, opts.propagation, nullptr), "set propagation");
+        }
+        apply_recursive_attributes(opts, mounted_path, m.destination);
+    });
+}
+
+bool host_is_cgroup2() {
+    struct stat st {};
+    return ::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0;
+}
+
+// cgroup2 is mounted directly (with a cgroup namespace it shows the
+// container's own subtree). On v1 and hybrid hosts the host's hierarchies
+// are bind-mounted, read-only and recursively so, like runc's tmpfs of
+// per-controller binds but without a mount per controller on the start path.
+void mount_cgroup(const oci::Mount& m, MountOptions& opts, const std::string& target) {
+    if (host_is_cgroup2()) {
+        check(::mount("cgroup2", target.c_str(), "cgroup2", opts.flags, nullptr), "mount cgroup2");
+        return;
+    }
+    check(::mount("/sys/fs/cgroup", target.c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind /sys/fs/cgroup");
+    std::uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+    if (opts.flags & MS_RDONLY) attrs |= MOUNT_ATTR_RDONLY;
+    opts.attr_set |= attrs & ~opts.attr_clear;
+    (void)m;
+}
+
+// The parent of the rootfs mount must not be shared, or pivot_root fails
+// with EINVAL (pivot_root(2) "new_root ... must not have shared propagation").
+void make_parent_private(const std::string& rootfs) {
+    std::string path = rootfs;
+    while (true) {
+        if (::mount(nullptr, path.c_str(), nullptr, MS_PRIVATE, nullptr) == 0) return;
+        if (errno != EINVAL || path == "/") return;
+        auto slash = path.rfind('/');
+        path = slash == 0 ? "/" : path.substr(0, slash);
+    }
+}
+
+}  // namespace
+
+void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
+    const auto& linux_cfg = spec.linux;
+    std::string propagation = linux_cfg && linux_cfg->rootfs_propagation ? *linux_cfg->rootfs_propagation : "";
+    // runc's default: mounts made by the host may still reach the container, never the reverse.
+    unsigned long root_propagation = propagation.empty() ? (MS_SLAVE | MS_REC) : propagation_flag(propagation);
+    check(::mount(nullptr, "/", nullptr, root_propagation, nullptr), "set propagation of / in the container");
+    make_parent_private(ctx.rootfs);
+    check(::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr),
+          "bind mount the rootfs {} on itself", ctx.rootfs);
+
+    UniqueFd root_fd(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
+    bool dev_is_bind = false;
+    for (const auto& m : spec.mounts) {
+        mount_one(root_fd.get(), m);
+        if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
+    }
+    if (!dev_is_bind) setup_dev(root_fd.get(), spec, ctx.in_user_namespace);
+    if (!propagation.empty()) {
+        check(::mount(nullptr, ctx.rootfs.c_str(), nullptr, root_propagation, nullptr), "set rootfs propagation {}",
+              propagation);
+    }
+}
+
+void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx) {
+    if (!spec.linux) return;
+    UniqueFd root_fd(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
+    // Opened here, in the container's mount namespace: a bind source must
+    // belong to the caller's namespace (mount(2) EINVAL otherwise).
+    UniqueFd dev_null(open_verified_dev_null());
+    for (const auto& path : spec.linux->masked_paths) mask_path(root_fd.get(), path, dev_null.get());
+    for (const auto& path : spec.linux->readonly_paths) make_path_readonly(root_fd.get(), path);
+}
+
+void enter_rootfs(const std::string& rootfs, bool no_pivot) {
+    check(::chdir(rootfs.c_str()), "chdir to the rootfs {}", rootfs);
+    if (no_pivot) {
+        check(::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr), "move the rootfs {} to /", rootfs);
+        check(::chroot("."), "chroot into the rootfs {}", rootfs);
+    } else {
+        // pivot_root(".", ".") stacks the old root on top of the new one;
+        // detaching "." then removes it without needing a directory for it.
+        check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root into {}", rootfs);
+        check(::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make the old root a slave");
+        check(::umount2(".", MNT_DETACH), "detach the old root");
+    }
+    check(::chdir("/"), "chdir to / in the container");
+}
+
+void finish_rootfs(const oci::Spec& spec) {
+    if (!spec.root || !spec.root->readonly.value_or(false)) return;
+    UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw_errno(errno, "open / in the container");
+    set_mount_attr(root.get(), MOUNT_ATTR_RDONLY, 0, false, "/ (root.readonly)");
+}
+
+}  // namespace hull::sys

@@ -1,0 +1,31 @@
+// The container's filesystem view, built in the child inside its new mount
+// namespace (config.md "Root", "Mounts"; config-linux.md "Devices",
+// "Masked Paths", "Readonly Paths", "Rootfs Mount Propagation").
+//
+// Every destination is resolved inside the rootfs with openat2
+// (RESOLVE_IN_ROOT) and mounted on /proc/self/fd/N of the resolved fd, so a
+// symlink in the rootfs never makes a mount land on the host.
+#pragma once
+
+#include <string>
+
+#include "oci/runtime/spec.hpp"
+#include "util/unique_fd.hpp"
+
+namespace hull::sys {
+
+struct RootfsContext {
+    std::string rootfs;       // absolute host path of root.path
+    bool in_user_namespace;   // mknod is not allowed: bind devices from the host
+};
+
+// Before pivot_root: propagation, the rootfs bind, every mount, /dev, devices.
+void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx);
+// Masked and read-only paths, resolved inside the rootfs (still before pivot).
+void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx);
+// pivot_root (or, with no_pivot, MS_MOVE + chroot) into the rootfs.
+void enter_rootfs(const std::string& rootfs, bool no_pivot);
+// After pivot: root.readonly.
+void finish_rootfs(const oci::Spec& spec);
+
+}  // namespace hull::sys

@@ -1,0 +1,47 @@
+# Helpers for tests that run real containers (load after helpers.bash).
+# Every container id, root and bundle is unique to the test and removed in
+# teardown, also when the test fails.
+
+BUSYBOX_ROOTFS_CACHE=${BUSYBOX_ROOTFS_CACHE:-}
+
+# make_bundle DIR [ARGS...]: a busybox bundle running ARGS (default: sh).
+make_bundle() {
+  HULL=$HULL "$REPO/scripts/make-bundle.sh" "$@" >/dev/null
+}
+
+# update_config DIR JQ-FILTER: edits DIR/config.json in place.
+update_config() {
+  local dir=$1
+  shift
+  jq "$@" "$dir/config.json" > "$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# runtime ARGS...: the runtime under test with the test's own state root.
+runtime() {
+  "$RUNTIME_BIN" --root "$TEST_ROOT" "$@"
+}
+
+# container_status ID: the status field of `state`, or "gone".
+container_status() {
+  runtime state "$1" 2>/dev/null | jq -r .status || echo gone
+}
+
+# wait_status ID STATUS [TRIES]: polls until the container reaches STATUS.
+wait_status() {
+  local i
+  for i in $(seq "${3:-100}"); do
+    [ "$(container_status "$1")" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "container $1 did not reach $2 (is $(container_status "$1"))" >&2
+  return 1
+}
+
+# cleanup_containers: force-deletes every container in the test's root.
+cleanup_containers() {
+  local id
+  [ -d "$TEST_ROOT" ] || return 0
+  for id in $(ls "$TEST_ROOT" 2>/dev/null); do
+    "$RUNTIME_BIN" --root "$TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+  done
+}

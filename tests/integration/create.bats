@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# create: the init waits before exec; status "created"; the engines' contract.
+
+load lifecycle_setup
+
+setup() { lifecycle_setup; }
+teardown() { lifecycle_teardown; }
+
+@test "create leaves the container created, silent on success, pid file without newline" {
+  make_bundle "$BUNDLE" sleep 100
+  run runtime create --bundle "$BUNDLE" --pid-file "$TEST_DIR/pid" "$ID"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  [ "$(container_status "$ID")" = created ]
+  pid=$(cat "$TEST_DIR/pid")
+  [ "$(tail -c 1 "$TEST_DIR/pid" | od -An -c | tr -d ' ')" != '\n' ]
+  [ "$(runtime state "$ID" | jq .pid)" = "$pid" ]
+  kill -0 "$pid"
+}
+
+@test "create with an existing id fails and keeps the first container" {
+  make_bundle "$BUNDLE" sleep 100
+  runtime create --bundle "$BUNDLE" "$ID"
+  run runtime create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"already exists"* ]]
+  [ "$(container_status "$ID")" = created ]
+}
+
+@test "create accepts -bundle, --bundle=DIR and -b" {
+  make_bundle "$BUNDLE" sleep 100
+  runtime create -bundle "$BUNDLE" "$ID-a"
+  runtime create --bundle="$BUNDLE" "$ID-b"
+  runtime create -b "$BUNDLE" "$ID-c"
+  for s in a b c; do [ "$(container_status "$ID-$s")" = created ]; done
+}
+
+@test "create with a missing executable fails and leaves nothing behind" {
+  make_bundle "$BUNDLE" /no/such/binary
+  run runtime create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"no such file or directory"* ]]
+  run runtime state "$ID"
+  [ "$status" -ne 0 ]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "create with a malformed config.json names the field" {
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.process.cwd = 5'
+  run runtime create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"process.cwd"* ]]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "create with a relative cwd is refused" {
+  hull_only "runc accepts a relative cwd; the spec says it MUST be absolute"
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.process.cwd = "tmp"'
+  run runtime create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"process.cwd"* ]]
+}
+
+@test "create writes one JSON error line to --log on failure" {
+  make_bundle "$BUNDLE" /no/such/binary
+  run "$RUNTIME_BIN" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [ "$(grep -c level.*error "$TEST_DIR/log.json")" -eq 1 ]
+  jq -e 'select(.level == "error") | .msg | test("no such file")' "$TEST_DIR/log.json"
+  time=$(jq -r 'select(.level == "error") | .time' "$TEST_DIR/log.json")
+  date -d "$time" >/dev/null
+}
+
+@test "create does not leak host fds into the container" {
+  make_bundle "$BUNDLE" ls -l /proc/self/fd/
+  exec 7</dev/null 8>"$TEST_DIR/leak"
+  run runtime run --bundle "$BUNDLE" "$ID"
+  exec 7<&- 8>&-
+  [ "$status" -eq 0 ]
+  # The allow list of runc's create.bats: stdio and the fd ls opened on the directory.
+  fds=$(echo "$output" | awk '/->/ {print $(NF-2)}' | sort -n | tr '\n' ' ')
+  [ "$fds" = "0 1 2 3 " ] || { echo "fds in the container: $output"; false; }
+}
+
+@test "create --preserve-fds passes exactly N extra fds" {
+  make_bundle "$BUNDLE" sh -c 'ls /proc/self/fd/ | sort -n | tr "\n" " "'
+  exec 3</dev/null 4</dev/null 5</dev/null
+  run runtime run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+  exec 3<&- 4<&- 5<&-
+  [ "$status" -eq 0 ]
+  [[ "$output" == "0 1 2 3 4 "* ]] || [[ "$output" == "0 1 2 3 "* ]]
+  [[ "$output" != *" 5 "* ]]
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# kill: signals by name or number; the containerd shim's texts.
+
+load lifecycle_setup
+
+setup() { lifecycle_setup; }
+teardown() { lifecycle_teardown; }
+
+@test "kill with the default signal stops a running container" {
+  make_bundle "$BUNDLE" sleep 100
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  run runtime kill "$ID"
+  [ "$status" -eq 0 ]
+  wait_status "$ID" stopped
+}
+
+@test "kill accepts KILL, SIGKILL and 9" {
+  make_bundle "$BUNDLE" sleep 100
+  for sig in KILL SIGKILL 9; do
+    runtime run -d --bundle "$BUNDLE" "$ID-$sig"
+    runtime kill "$ID-$sig" "$sig"
+    wait_status "$ID-$sig" stopped
+  done
+}
+
+@test "kill delivers a caught signal to the init" {
+  make_bundle "$BUNDLE" sh -c 'trap "echo got > /tmp/usr1" USR1; while :; do sleep 0.1; done'
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  pid=$(runtime state "$ID" | jq .pid)
+  sleep 0.3
+  runtime kill "$ID" USR1
+  for i in $(seq 50); do [ -f "/proc/$pid/root/tmp/usr1" ] && break; sleep 0.05; done
+  [ "$(cat "/proc/$pid/root/tmp/usr1")" = got ]
+}
+
+@test "kill on a stopped container says container not running; --all exits 0" {
+  make_bundle "$BUNDLE" true
+  runtime create --bundle "$BUNDLE" "$ID"
+  runtime start "$ID"
+  wait_status "$ID" stopped
+  run runtime kill "$ID" 15
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"container not running"* ]]
+  run runtime kill --all "$ID" 9
+  [ "$status" -eq 0 ]
+}
+
+@test "kill with an invalid signal names it" {
+  make_bundle "$BUNDLE" sleep 100
+  runtime create --bundle "$BUNDLE" "$ID"
+  run runtime kill "$ID" NOSUCHSIG
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"NOSUCHSIG"* ]]
+}

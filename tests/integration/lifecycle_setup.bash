@@ -1,0 +1,38 @@
+# Common setup for the lifecycle suites: a bundle per test, a state root per
+# test, everything removed in teardown.
+# RUNTIME=runc runs the suite against runc to show the tests check real
+# runtime behaviour; `hull_only REASON` skips a case where hull is
+# deliberately stricter than runc.
+
+REPO=${REPO:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+HULL=${HULL:-$REPO/build/src/hull}
+RUNTIME=${RUNTIME:-$HULL}
+RUNTIME_BIN=$(command -v "$RUNTIME" || echo "$RUNTIME")
+load bundle
+
+lifecycle_setup() {
+  [ "$(id -u)" = 0 ] || skip "needs root: real containers"
+  TEST_DIR=$(mktemp -d /dev/shm/hulltest.XXXXXX)
+  TEST_ROOT=$TEST_DIR/root
+  BUNDLE=$TEST_DIR/bundle
+  ID=hulltest-$$-$BATS_TEST_NUMBER-$RANDOM
+  mkdir -p "$TEST_ROOT"
+}
+
+lifecycle_teardown() {
+  [ -n "${TEST_DIR:-}" ] || return 0
+  cleanup_containers
+  # Helper processes a test started record their pid in TEST_DIR/*.pid.
+  local f
+  for f in "$TEST_DIR"/*.pid; do
+    [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+  done
+  rm -rf "$TEST_DIR"
+}
+
+hull_only() {
+  case "$(basename "$RUNTIME_BIN")" in
+    hull) ;;
+    *) skip "hull is deliberately stricter than $(basename "$RUNTIME_BIN") here: $1" ;;
+  esac
+}

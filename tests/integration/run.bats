@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# run: create + start + wait; exit status; signals; --detach and --keep.
+
+load lifecycle_setup
+
+setup() { lifecycle_setup; }
+teardown() { lifecycle_teardown; }
+
+@test "run prints from inside the container and deletes it" {
+  make_bundle "$BUNDLE" echo hello from the container
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "hello from the container" ]
+  run runtime state "$ID"
+  [[ "$output" == *"does not exist"* ]]
+}
+
+@test "run exits with the container's status" {
+  make_bundle "$BUNDLE" sh -c 'exit 42'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 42 ]
+}
+
+@test "run exits 128+N when signal N kills the container" {
+  make_bundle "$BUNDLE" sh -c 'kill -9 $$'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 137 ]
+}
+
+@test "run forwards SIGTERM to the container" {
+  make_bundle "$BUNDLE" sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
+  runtime run --bundle "$BUNDLE" "$ID" &
+  runner=$!
+  wait_status "$ID" running
+  sleep 0.3
+  kill -TERM "$runner"
+  wait "$runner" || code=$?
+  [ "${code:-0}" -eq 7 ]
+}
+
+@test "run with a missing executable exits 127" {
+  make_bundle "$BUNDLE" /bin/no-such-program
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 127 ]
+}
+
+@test "run with a non-executable file exits 126" {
+  make_bundle "$BUNDLE" /etc/passwd
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 126 ]
+}
+
+@test "run --detach returns at once and leaves the container running" {
+  make_bundle "$BUNDLE" sleep 100
+  run runtime run --detach --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(container_status "$ID")" = running ]
+}
+
+@test "run --keep keeps the stopped container" {
+  make_bundle "$BUNDLE" true
+  runtime run --keep --bundle "$BUNDLE" "$ID"
+  [ "$(container_status "$ID")" = stopped ]
+}
+
+@test "the container sees its hostname, its own pid namespace and a read-only root" {
+  make_bundle "$BUNDLE" sh -c 'hostname; echo $$; touch /x 2>/dev/null && echo rw || echo ro'
+  update_config "$BUNDLE" '.hostname = "hulltest"'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = hulltest ]
+  [ "${lines[1]}" = 1 ]
+  [ "${lines[2]}" = ro ]
+}
+
+@test "the process runs with the configured user, groups, cwd and env" {
+  make_bundle "$BUNDLE" sh -c 'id -u; id -g; id -G; pwd; echo $FOO'
+  update_config "$BUNDLE" '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [1002, 1003]}
+    | .process.cwd = "/tmp" | .process.env += ["FOO=bar"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1000 ]
+  [ "${lines[1]}" = 1001 ]
+  [[ "${lines[2]}" == *1002*1003* ]]
+  [ "${lines[3]}" = /tmp ]
+  [ "${lines[4]}" = bar ]
+}
+
+@test "masked paths are hidden and read-only paths are read-only" {
+  make_bundle "$BUNDLE" sh -c 'cat /proc/kcore 2>&1 | wc -c; ls /sys/firmware | wc -l; echo 1 > /proc/sys/kernel/domainname 2>&1 && echo writable || echo refused'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" = refused ]
+}
+
+@test "rlimits and noNewPrivileges reach the process" {
+  make_bundle "$BUNDLE" sh -c 'ulimit -n; grep NoNewPrivs /proc/self/status'
+  update_config "$BUNDLE" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 321 ]
+  [[ "${lines[1]}" == *1 ]]
+}
+
+@test "capabilities: only the configured set is effective" {
+  make_bundle "$BUNDLE" sh -c 'grep CapEff /proc/self/status'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  # CAP_AUDIT_WRITE(29) CAP_KILL(5) CAP_NET_BIND_SERVICE(10)
+  [[ "$output" == *"00000000200000420" ]] || [[ "$output" == *"0000000020000420" ]]
+}
+
+@test "a rootfs symlink to a host path never makes a mount land on the host" {
+  make_bundle "$BUNDLE" true
+  mkdir -p "$TEST_DIR/hostdir"
+  ln -s "$TEST_DIR/hostdir" "$BUNDLE/rootfs/escape"
+  update_config "$BUNDLE" '.mounts += [{"destination": "/escape/sub", "type": "tmpfs", "source": "tmpfs"}]'
+  runtime run --bundle "$BUNDLE" "$ID" || true
+  [ ! -e "$TEST_DIR/hostdir/sub" ]
+  ! grep -q "$TEST_DIR/hostdir" /proc/self/mountinfo
+}
+
+@test "hooks run at their points with the state on stdin" {
+  make_bundle "$BUNDLE" true
+  log=$TEST_DIR/hooks.log
+  hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "read -r s; echo %s $(echo \\"$s\\" | grep -o \\"\\\\\\"status\\\\\\":\\\\\\"[a-z]*\\") >> %s"]}' "$1" "$log"; }
+  update_config "$BUNDLE" --argjson cr "$(hook createRuntime)" --argjson ps "$(hook poststart)" --argjson pst "$(hook poststop)" \
+    '.hooks = {"createRuntime": [$cr], "poststart": [$ps], "poststop": [$pst]}'
+  runtime run --bundle "$BUNDLE" "$ID"
+  run cat "$log"
+  [ "${lines[0]%% *}" = createRuntime ]
+  [ "${lines[1]%% *}" = poststart ]
+  [ "${lines[2]%% *}" = poststop ]
+}
+
+@test "a failing createRuntime hook fails create and leaves nothing behind" {
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.hooks.createRuntime = [{"path": "/bin/false"}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "uid and gid mappings make a user namespace" {
+  make_bundle "$BUNDLE" sh -c 'cat /proc/self/uid_map; id -u'
+  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"0"*"100000"*"65536"* ]]
+  [ "${lines[1]}" = 0 ]
+}
