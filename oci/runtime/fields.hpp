@@ -61,7 +61,7 @@ template <typename T, typename Parse>
 std::vector<std::pair<std::string, T>> map(ObjectReader& o, std::string_view key, Parse parse) {
     std::vector<std::pair<std::string, T>> out;
     if (auto r = o.optional(key)) {
-        ObjectReader inner(*r);
+        ObjectReader is_object(*r);  // refuses a non-object
         for (const auto& m : r->value().members()) out.emplace_back(m.key, parse(r->child(m.value, m.key)));
     }
     return out;
@@ -69,6 +69,13 @@ std::vector<std::pair<std::string, T>> map(ObjectReader& o, std::string_view key
 
 inline std::vector<std::pair<std::string, std::string>> string_map(ObjectReader& o, std::string_view key) {
     return map<std::string>(o, key, [](const Reader& r) { return r.string(); });
+}
+
+// An object whose values must all be strings (annotations), kept as members.
+inline json::Object string_members(const Reader& r) {
+    ObjectReader o(r);  // refuses a non-object
+    for (const auto& m : r.value().members()) r.child(m.value, m.key).string();
+    return r.value().members();
 }
 
 // ---- writing ----

@@ -172,12 +172,6 @@ Hooks parse_hooks(const Reader& r) {
     return h;
 }
 
-json::Object parse_annotations(const Reader& r) {
-    ObjectReader o(r);
-    for (const auto& m : r.value().members()) r.child(m.value, m.key).string();  // values must be strings
-    return r.value().members();
-}
-
 }  // namespace
 
 Spec parse_spec(const json::Value& doc) {
@@ -191,7 +185,7 @@ Spec parse_spec(const json::Value& doc) {
     s.hostname = opt_string(o, "hostname");
     s.domainname = opt_string(o, "domainname");
     s.hooks = opt_object<Hooks>(o, "hooks", parse_hooks);
-    if (auto a = o.optional("annotations")) s.annotations = parse_annotations(*a);
+    if (auto a = o.optional("annotations")) s.annotations = string_members(*a);
     s.linux = opt_object<Linux>(o, "linux", detail::parse_linux);
     s.extra = o.rest();
     return s;

@@ -4,6 +4,9 @@
 // created before a config passes.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "oci/runtime/spec.hpp"
 
 namespace hull::oci {
@@ -11,7 +14,12 @@ namespace hull::oci {
 // Throws hull::Error "config.json: <path>: <what is wrong>".
 void validate_spec(const Spec& spec);
 
-// The capability names this build knows (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE).
+// load_spec then validate_spec.
+Spec load_and_validate_spec(const std::string& path);
+
+// The capability names this build knows (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE, 0..40).
 bool is_known_capability(std::string_view name);
+// Whether name has the form of a capability name (^CAP_[A-Z_]+$), known or not.
+bool is_capability_name(std::string_view name);
 
 }  // namespace hull::oci

@@ -1,70 +1,37 @@
-// Checks of the "linux" object (config-linux.md and the schema's enums).
-#include <algorithm>
-#include <array>
+// Checks of the "linux" object (config-linux.md and the schema's enums),
+// except resources and seccomp (validate_resources.cpp).
 #include <set>
 
-#include <fmt/format.h>
-
 #include "oci/runtime/validate.hpp"
-#include "util/error.hpp"
-#include "util/strings.hpp"
+#include "oci/runtime/validate_check.hpp"
 
 namespace hull::oci {
 namespace {
 
-[[noreturn]] void fail(std::string_view path, std::string_view message) {
-    throw_error("config.json: {}: {}", path, message);
-}
-
-template <std::size_t N>
-void expect_one_of(std::string_view path, std::string_view value, const std::array<std::string_view, N>& allowed) {
-    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    fail(path, fmt::format("unknown value {}: expected one of {}", util::quote(value), list));
-}
+using check::expect_absolute;
+using check::expect_one_of;
+using check::fail;
+using check::namespace_use;
 
 constexpr std::array<std::string_view, 8> kNamespaces = {"pid", "network", "mount", "ipc",
                                                          "uts", "user",    "cgroup", "time"};
+constexpr std::array<std::string_view, 2> kClocks = {"monotonic", "boottime"};
+// config-linux.md "Rootfs Mount Propagation" and the schema list the first
+// four; runc also takes the recursive forms, and configs in use carry them.
 constexpr std::array<std::string_view, 8> kPropagations = {"private", "shared", "slave", "unbindable",
                                                            "rprivate", "rshared", "rslave", "runbindable"};
-constexpr std::array<std::string_view, 9> kSeccompActions = {
-    "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
-    "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY"};
-constexpr std::array<std::string_view, 7> kSeccompOperators = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                                               "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-                                                               "SCMP_CMP_MASKED_EQ"};
-constexpr std::array<std::string_view, 4> kSeccompFlags = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-                                                           "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                                           "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
-constexpr std::array<std::string_view, 23> kSeccompArchs = {
-    "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
-    "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-    "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64"};
 constexpr std::array<std::string_view, 7> kMemoryPolicyModes = {
     "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
     "MPOL_PREFERRED_MANY", "MPOL_LOCAL"};
 constexpr std::array<std::string_view, 3> kMemoryPolicyFlags = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
                                                                 "MPOL_F_STATIC_NODES"};
 constexpr std::array<std::string_view, 2> kPersonalities = {"LINUX", "LINUX32"};
-constexpr std::array<std::string_view, 2> kClocks = {"monotonic", "boottime"};
+// Sysctls that live in the IPC namespace (besides fs.mqueue.*), as runc lists them.
+constexpr std::array<std::string_view, 8> kIpcSysctls = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+                                                         "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+                                                         "kernel.shmmni", "kernel.shm_rmid_forced"};
 
-// Returns whether a namespace of `type` is listed and whether it is created (no path).
-struct NamespaceUse {
-    bool listed = false;
-    bool created = false;
-};
-
-NamespaceUse namespace_use(const Linux& l, std::string_view type) {
-    for (const auto& ns : l.namespaces) {
-        if (ns.type == type) return {true, !ns.path || ns.path->empty()};
-    }
-    return {};
-}
-
-void validate_namespaces(const Linux& l) {
+void validate_namespace_list(const Linux& l) {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < l.namespaces.size(); ++i) {
         const auto& ns = l.namespaces[i];
@@ -72,26 +39,41 @@ void validate_namespaces(const Linux& l) {
         expect_one_of(path + ".type", ns.type, kNamespaces);
         // config-linux.md "Namespaces": duplicated types MUST be an error.
         if (!seen.insert(ns.type).second) fail(path + ".type", fmt::format("{} is listed twice", ns.type));
-        if (ns.path && !ns.path->empty() && (*ns.path)[0] != '/') {
-            fail(path + ".path", fmt::format("{} is not an absolute path", util::quote(*ns.path)));
-        }
+        // config-linux.md: path MUST be absolute.
+        if (ns.path && !ns.path->empty()) expect_absolute(path + ".path", *ns.path);
     }
-    NamespaceUse user = namespace_use(l, "user");
-    bool mapped = !l.uid_mappings.empty() || !l.gid_mappings.empty();
-    // config-linux.md "User namespace mappings": a new user namespace needs both maps.
+}
+
+void validate_user_mappings(const Spec& spec) {
+    const Linux& l = *spec.linux;
+    auto user = namespace_use(spec, "user");
+    // A new user namespace without maps leaves every id unmapped (runc:
+    // "user namespaces enabled, but no namespace path to join nor mappings").
+    // Both are needed: with gid 0 unmapped the container cannot setgid.
     if (user.created && (l.uid_mappings.empty() || l.gid_mappings.empty())) {
         fail(l.uid_mappings.empty() ? "linux.uidMappings" : "linux.gidMappings",
              "required when a new user namespace is created");
     }
-    if (mapped && !user.created) {
-        fail("linux.uidMappings", "mappings need a new user namespace in linux.namespaces");
+    // Joining a user namespace by path with maps is allowed: the runtime
+    // checks they match the namespace's (as runc does).
+    if ((!l.uid_mappings.empty() || !l.gid_mappings.empty()) && !user.listed) {
+        fail(l.uid_mappings.empty() ? "linux.gidMappings" : "linux.uidMappings",
+             "mappings need a user namespace in linux.namespaces");
     }
-    if (!l.time_offsets.empty() && !namespace_use(l, "time").created) {
+}
+
+void validate_time_offsets(const Spec& spec) {
+    const Linux& l = *spec.linux;
+    // Offsets can only be written before a process enters the namespace, so
+    // they need a new one (time_namespaces(7)).
+    if (!l.time_offsets.empty() && !namespace_use(spec, "time").created) {
         fail("linux.timeOffsets", "needs a new time namespace in linux.namespaces");
     }
     for (const auto& [clock, offset] : l.time_offsets) {
-        expect_one_of("linux.timeOffsets", clock, kClocks);
-        (void)offset;
+        expect_one_of("linux.timeOffsets." + clock, clock, kClocks);
+        if (offset.nanosecs && *offset.nanosecs >= 1'000'000'000) {
+            fail(fmt::format("linux.timeOffsets.{}.nanosecs", clock), "expected less than 1000000000");
+        }
     }
 }
 
@@ -99,121 +81,140 @@ void validate_devices(const Linux& l) {
     for (std::size_t i = 0; i < l.devices.size(); ++i) {
         const auto& d = l.devices[i];
         std::string path = fmt::format("linux.devices[{}]", i);
+        // The schema's FileType pattern ^[cbup]$.
         if (d.type.size() != 1 || std::string_view("cbup").find(d.type[0]) == std::string_view::npos) {
             fail(path + ".type", fmt::format("unknown device type {}: expected c, b, u or p", util::quote(d.type)));
         }
-        if (d.path.empty() || d.path[0] != '/') {
-            fail(path + ".path", fmt::format("{} is not an absolute path", util::quote(d.path)));
-        }
-        if (d.type != "p" && (!d.major || !d.minor)) fail(path, "major and minor are required for this device type");
-    }
-}
-
-void validate_resources(const Resources& r) {
-    for (std::size_t i = 0; i < r.hugepage_limits.size(); ++i) {
-        // The schema's pattern ^[1-9][0-9]*[KMG]B$ (e.g. "2MB").
-        const std::string& size = r.hugepage_limits[i].page_size;
-        bool ok = size.size() >= 3 && size[0] >= '1' && size[0] <= '9' && size.ends_with("B") &&
-                  std::string_view("KMG").find(size[size.size() - 2]) != std::string_view::npos &&
-                  size.substr(0, size.size() - 2).find_first_not_of("0123456789") == std::string::npos;
-        if (!ok) {
-            fail(fmt::format("linux.resources.hugepageLimits[{}].pageSize", i),
-                 fmt::format("{} is not a page size such as 2MB or 1GB", util::quote(size)));
-        }
-    }
-    for (std::size_t i = 0; i < r.devices.size(); ++i) {
-        const auto& d = r.devices[i];
-        if (d.type && *d.type != "a" && *d.type != "b" && *d.type != "c") {
-            fail(fmt::format("linux.resources.devices[{}].type", i),
-                 fmt::format("unknown device type {}: expected a, b or c", util::quote(*d.type)));
-        }
-        if (d.access && d.access->find_first_not_of("rwm") != std::string::npos) {
-            fail(fmt::format("linux.resources.devices[{}].access", i),
-                 fmt::format("{} is not made of r, w and m", util::quote(*d.access)));
-        }
-    }
-    for (const auto& [name, rdma] : r.rdma) {
-        if (!rdma.hca_handles && !rdma.hca_objects) {
-            fail(fmt::format("linux.resources.rdma.{}", name), "expected hcaHandles or hcaObjects");
+        expect_absolute(path + ".path", d.path);  // config-linux.md: "full path to device inside container"
+        // config-linux.md: major, minor "REQUIRED unless type is p".
+        if (d.type != "p" && (!d.major || !d.minor)) {
+            fail(path, fmt::format("major and minor are required for a device of type {}", util::quote(d.type)));
         }
     }
 }
 
-void validate_seccomp(const Seccomp& s) {
-    expect_one_of("linux.seccomp.defaultAction", s.default_action, kSeccompActions);
-    bool notify = s.default_action == "SCMP_ACT_NOTIFY";
-    if (s.architectures) {
-        for (std::size_t i = 0; i < s.architectures->size(); ++i) {
-            expect_one_of(fmt::format("linux.seccomp.architectures[{}]", i), (*s.architectures)[i], kSeccompArchs);
-        }
+// A name the kernel takes for a network interface (dev_valid_name()).
+bool is_interface_name(std::string_view name) {
+    return !name.empty() && name.size() < 16 && name != "." && name != ".." &&
+           name.find_first_of("/: \t\n\r\v\f") == std::string_view::npos;
+}
+
+void validate_net_devices(const Spec& spec) {
+    const Linux& l = *spec.linux;
+    if (l.net_devices.empty()) return;
+    // Moving a device into the runtime's own network namespace means
+    // nothing; runc: "unable to move network devices without a private NET namespace".
+    if (!namespace_use(spec, "network").listed) {
+        fail("linux.netDevices", "moving network devices needs a network namespace in linux.namespaces");
     }
-    if (s.flags) {
-        for (std::size_t i = 0; i < s.flags->size(); ++i) {
-            expect_one_of(fmt::format("linux.seccomp.flags[{}]", i), (*s.flags)[i], kSeccompFlags);
+    for (const auto& [name, dev] : l.net_devices) {
+        std::string path = "linux.netDevices." + name;
+        if (!is_interface_name(name)) fail(path, fmt::format("{} is not a network interface name", util::quote(name)));
+        if (dev.name && !is_interface_name(*dev.name)) {
+            fail(path + ".name", fmt::format("{} is not a network interface name", util::quote(*dev.name)));
         }
-    }
-    for (std::size_t i = 0; i < s.syscalls.size(); ++i) {
-        const auto& sc = s.syscalls[i];
-        std::string path = fmt::format("linux.seccomp.syscalls[{}]", i);
-        if (sc.names.empty()) fail(path + ".names", "expected at least one syscall name");
-        expect_one_of(path + ".action", sc.action, kSeccompActions);
-        notify = notify || sc.action == "SCMP_ACT_NOTIFY";
-        for (std::size_t j = 0; j < sc.args.size(); ++j) {
-            expect_one_of(fmt::format("{}.args[{}].op", path, j), sc.args[j].op, kSeccompOperators);
-            if (sc.args[j].index > 5) fail(fmt::format("{}.args[{}].index", path, j), "expected 0..5");
-        }
-    }
-    // config-linux.md "Seccomp": SCMP_ACT_NOTIFY needs a listener to hand the fd to.
-    if (notify && (!s.listener_path || s.listener_path->empty())) {
-        fail("linux.seccomp.listenerPath", "required when an action is SCMP_ACT_NOTIFY");
     }
 }
 
-void validate_misc(const Spec& spec, const Linux& l) {
-    if (l.rootfs_propagation) expect_one_of("linux.rootfsPropagation", *l.rootfs_propagation, kPropagations);
-    for (const auto& [key, value] : l.sysctl) {
-        if (key.empty()) fail("linux.sysctl", "a key is empty");
-        (void)value;
+// runc's rule: a sysctl may only be set when it belongs to a namespace the
+// container does not share with the host; anything else would change the host.
+void validate_sysctl_key(const Spec& spec, std::string key) {
+    std::string path = "linux.sysctl." + key;
+    if (key.empty()) fail("linux.sysctl", "a key is the empty string");
+    for (char& c : key) c = c == '/' ? '.' : c;  // net/ipv4/ip_forward is net.ipv4.ip_forward
+    if (check::one_of(key, kIpcSysctls) || key.starts_with("fs.mqueue.")) {
+        if (namespace_use(spec, "ipc").listed) return;
+        fail(path, "an IPC sysctl needs an ipc namespace in linux.namespaces");
     }
-    if (l.personality) expect_one_of("linux.personality.domain", l.personality->domain, kPersonalities);
-    if (l.memory_policy) {
-        expect_one_of("linux.memoryPolicy.mode", l.memory_policy->mode, kMemoryPolicyModes);
-        if (l.memory_policy->flags) {
-            for (const auto& f : *l.memory_policy->flags) expect_one_of("linux.memoryPolicy.flags", f, kMemoryPolicyFlags);
+    if (key.starts_with("net.")) {
+        if (namespace_use(spec, "network").listed) return;
+        fail(path, "a network sysctl needs a network namespace in linux.namespaces");
+    }
+    if (key == "kernel.hostname") fail(path, "set the hostname with the hostname field instead");
+    if (key == "kernel.domainname") {
+        if (namespace_use(spec, "uts").listed) return;
+        fail(path, "needs a uts namespace in linux.namespaces");
+    }
+    fail(path, "this sysctl is not namespaced: setting it would change the host");
+}
+
+void validate_memory_policy(const MemoryPolicy& m) {
+    expect_one_of("linux.memoryPolicy.mode", m.mode, kMemoryPolicyModes);
+    if (m.flags) {
+        for (std::size_t i = 0; i < m.flags->size(); ++i) {
+            expect_one_of(fmt::format("linux.memoryPolicy.flags[{}]", i), (*m.flags)[i], kMemoryPolicyFlags);
         }
     }
-    if (l.intel_rdt && l.intel_rdt->mem_bw_schema && !l.intel_rdt->mem_bw_schema->starts_with("MB:")) {
-        fail("linux.intelRdt.memBwSchema", "expected a value starting with \"MB:\"");
+    bool has_nodes = m.nodes && !m.nodes->empty();
+    if (has_nodes && m.nodes->find_first_not_of("0123456789,-") != std::string::npos) {
+        fail("linux.memoryPolicy.nodes", fmt::format("{} is not a node list such as 0-3,7", util::quote(*m.nodes)));
     }
-    // runc refuses a hostname it cannot set without changing the host's.
-    if (spec.hostname && !spec.hostname->empty() && !namespace_use(l, "uts").listed) {
+    // config-linux.md "Memory policy" and set_mempolicy(2): DEFAULT and LOCAL
+    // take no nodes; BIND, INTERLEAVE and the like need at least one.
+    if (has_nodes && (m.mode == "MPOL_DEFAULT" || m.mode == "MPOL_LOCAL")) {
+        fail("linux.memoryPolicy.nodes", fmt::format("{} takes no nodes", m.mode));
+    }
+    if (!has_nodes && m.mode != "MPOL_DEFAULT" && m.mode != "MPOL_LOCAL" && m.mode != "MPOL_PREFERRED") {
+        fail("linux.memoryPolicy.nodes", fmt::format("{} needs at least one node", m.mode));
+    }
+}
+
+void validate_intel_rdt(const IntelRdt& rdt) {
+    // config-linux.md "IntelRdt": memBwSchema MUST start with MB: and, like
+    // l3CacheSchema and schemata lines, MUST NOT contain newlines.
+    auto no_newline = [](std::string_view path, const std::string& v) {
+        if (v.find('\n') != std::string::npos) fail(path, "must not contain a newline");
+    };
+    if (rdt.mem_bw_schema) {
+        if (!rdt.mem_bw_schema->starts_with("MB:")) fail("linux.intelRdt.memBwSchema", "expected a value starting with \"MB:\"");
+        no_newline("linux.intelRdt.memBwSchema", *rdt.mem_bw_schema);
+    }
+    if (rdt.l3_cache_schema) no_newline("linux.intelRdt.l3CacheSchema", *rdt.l3_cache_schema);
+    if (rdt.schemata) {
+        for (std::size_t i = 0; i < rdt.schemata->size(); ++i) {
+            no_newline(fmt::format("linux.intelRdt.schemata[{}]", i), (*rdt.schemata)[i]);
+        }
+    }
+}
+
+void validate_path_list(std::string_view field, const std::vector<std::string>& paths) {
+    // config-linux.md "Masked Paths", "Readonly Paths": MUST be absolute.
+    for (std::size_t i = 0; i < paths.size(); ++i) expect_absolute(fmt::format("linux.{}[{}]", field, i), paths[i]);
+}
+
+void validate_uts(const Spec& spec) {
+    // runc refuses a hostname or domainname it could only set by changing
+    // the host's ("unable to set hostname without a private UTS namespace");
+    // a uts namespace joined by path is the container's own, so it counts.
+    bool uts = namespace_use(spec, "uts").listed;
+    if (spec.hostname && !spec.hostname->empty() && !uts) {
         fail("hostname", "setting a hostname needs a uts namespace in linux.namespaces");
     }
-    for (std::size_t i = 0; i < l.masked_paths.size(); ++i) {
-        if (l.masked_paths[i].empty() || l.masked_paths[i][0] != '/') {
-            fail(fmt::format("linux.maskedPaths[{}]", i), "expected an absolute path");
-        }
-    }
-    for (std::size_t i = 0; i < l.readonly_paths.size(); ++i) {
-        if (l.readonly_paths[i].empty() || l.readonly_paths[i][0] != '/') {
-            fail(fmt::format("linux.readonlyPaths[{}]", i), "expected an absolute path");
-        }
+    if (spec.domainname && !spec.domainname->empty() && !uts) {
+        fail("domainname", "setting a domainname needs a uts namespace in linux.namespaces");
     }
 }
 
 }  // namespace
 
-void validate_linux(const Spec& spec) {
-    if (!spec.linux) {
-        if (spec.hostname && !spec.hostname->empty()) fail("hostname", "setting a hostname needs a uts namespace");
-        return;
-    }
+void detail::validate_linux(const Spec& spec) {
+    validate_uts(spec);
+    if (!spec.linux) return;
     const Linux& l = *spec.linux;
-    validate_namespaces(l);
+    validate_namespace_list(l);
+    validate_user_mappings(spec);
+    validate_time_offsets(spec);
     validate_devices(l);
+    validate_net_devices(spec);
+    for (const auto& [key, value] : l.sysctl) validate_sysctl_key(spec, key);
     if (l.resources) validate_resources(*l.resources);
     if (l.seccomp) validate_seccomp(*l.seccomp);
-    validate_misc(spec, l);
+    if (l.rootfs_propagation) expect_one_of("linux.rootfsPropagation", *l.rootfs_propagation, kPropagations);
+    if (l.personality) expect_one_of("linux.personality.domain", l.personality->domain, kPersonalities);
+    if (l.memory_policy) validate_memory_policy(*l.memory_policy);
+    if (l.intel_rdt) validate_intel_rdt(*l.intel_rdt);
+    validate_path_list("maskedPaths", l.masked_paths);
+    validate_path_list("readonlyPaths", l.readonly_paths);
 }
 
 }  // namespace hull::oci
