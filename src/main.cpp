@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
     } catch (const hull::Error& e) {
         if (log.to_file()) log.error(e.what());
         std::fprintf(stderr, "hull: %s\n", e.what());
+        return e.exit_status();
     } catch (const std::exception& e) {
         if (log.to_file()) log.error(e.what());
         std::fprintf(stderr, "hull: internal error: %s\n", e.what());

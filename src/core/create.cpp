@@ -166,6 +166,9 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     });
     std::string fifo = dir.file("exec.fifo");
     check(::mkfifo(fifo.c_str(), 0622), "create the exec fifo {}", fifo);
+    // Not left to the umask: the init opens it after switching to
+    // process.user. The 0700 state directory keeps everyone else out.
+    check(::chmod(fifo.c_str(), 0622), "chmod the exec fifo {}", fifo);
     UniqueFd fifo_fd = util::open_fd(fifo, O_PATH);
     UniqueFd proc_fd = util::open_fd("/proc", O_PATH | O_DIRECTORY);
     util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
@@ -173,7 +176,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
 
     auto [parent_sync, child_sync] = SyncSocket::make_pair();
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
-                     options.no_pivot, options.no_new_keyring, options.preserve_fds, dir.fd(), plan.join_fds};
+                     options.no_pivot, options.no_new_keyring, options.preserve_fds, plan.join_fds};
     child = sys::clone_child(plan.clone_flags, -1, [&] {
         parent_sync.close();
         return init_main(init);

@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/hooks.hpp"
@@ -116,6 +118,37 @@ void wait_for_start(const InitContext& ctx) {
     if (::write(fifo.get(), "0", 1) != 1) throw_errno(errno, "write the exec fifo");
 }
 
+// The init is a copy of `hull create`, not a fresh exec: it holds every fd
+// create had. Anything beyond --preserve-fds that it does not use goes now,
+// not at exec: an engine waiting for EOF on an fd it leaked to us (the
+// containerd shim's fd 3, a test harness's output pipe) must not wait for
+// the container to start. The state lock goes too: flock belongs to the
+// open file, and the child's copy would keep `start` out.
+void close_inherited_fds(const InitContext& ctx) {
+    std::vector<int> keep = {ctx.sync.fd(), ctx.exec_fifo_fd, ctx.host_proc_fd};
+    for (const auto& [fd, type] : ctx.join_fds) keep.push_back(fd);
+    std::sort(keep.begin(), keep.end());
+    unsigned first = 3 + static_cast<unsigned>(ctx.preserve_fds);
+    for (int fd : keep) {
+        if (fd < 0 || static_cast<unsigned>(fd) < first) continue;
+        if (static_cast<unsigned>(fd) > first) ::syscall(SYS_close_range, first, static_cast<unsigned>(fd) - 1, 0);
+        first = static_cast<unsigned>(fd) + 1;
+    }
+    ::syscall(SYS_close_range, first, ~0U, 0);
+}
+
+// Resolved before "ready", so create (not start) reports a missing
+// program; run exits 127 for one that is missing and 126 for one that
+// cannot run, as a shell does.
+std::string find_program(const oci::Process& process) {
+    try {
+        return sys::find_executable(process.args.at(0), process.env);
+    } catch (Error& e) {
+        e.set_exit_status(e.error_number() == ENOENT ? 127 : 126);
+        throw;
+    }
+}
+
 void init_sequence(InitContext& ctx) {
     const oci::Spec& spec = ctx.spec;
     // `run` blocks the signals it forwards; the container must start with none blocked.
@@ -149,7 +182,7 @@ void init_sequence(InitContext& ctx) {
     auto caps = sys::parse_capabilities(process.capabilities);
     setup_process(ctx, caps.sets);
     sys::enter_cwd(process.cwd);
-    std::string executable = sys::find_executable(process.args.at(0), process.env);
+    std::string executable = find_program(process);
     ctx.sync.send(SyncType::ready);
     ctx.sync.close();
     wait_for_start(ctx);
@@ -170,15 +203,13 @@ void init_sequence(InitContext& ctx) {
 }  // namespace
 
 int init_main(InitContext& ctx) noexcept {
-    // flock belongs to the open file; the child's copy of the state lock
-    // would hold it until exec, and `start` could never take it.
-    if (ctx.state_lock_fd >= 0) ::close(ctx.state_lock_fd);
+    close_inherited_fds(ctx);
     try {
         init_sequence(ctx);
     } catch (const Error& e) {
         try {
             if (ctx.sync.fd() >= 0) {
-                ctx.sync.send(SyncType::error, e.message(), -1, e.error_number());
+                ctx.sync.send_error(e);
             } else {
                 // After ready the parent is gone: the container's stderr is all we have.
                 std::string line = fmt::format("hull init: {}\n", e.what());
@@ -186,10 +217,10 @@ int init_main(InitContext& ctx) noexcept {
             }
         } catch (...) {
         }
-        return e.error_number() == ENOENT ? 127 : e.error_number() == EACCES ? 126 : 1;
+        return e.exit_status();
     } catch (const std::exception& e) {
         try {
-            ctx.sync.send(SyncType::error, fmt::format("container init: {}", e.what()));
+            ctx.sync.send_error(Error(fmt::format("container init: {}", e.what())));
         } catch (...) {
         }
     }

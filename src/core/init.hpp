@@ -22,7 +22,6 @@ struct InitContext {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
-    int state_lock_fd = -1;          // the container dir's flock: released at once by the child
     // Namespaces given by path, opened and type-checked by the parent.
     std::vector<std::pair<int, std::string>> join_fds;  // fd, spec type name
 };

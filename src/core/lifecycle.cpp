@@ -34,18 +34,23 @@ std::optional<sys::Pidfd> open_init(const ContainerRecord& record) {
     return pidfd;
 }
 
-// Releases the init blocked on the exec FIFO and waits for its byte.
+// Releases the init blocked on the exec FIFO and waits for its byte. The
+// byte is what counts: a short-lived process may have exited again by the
+// time we look, and that is a successful start.
 void release_init(const ContainerDir& dir, const ContainerRecord& record) {
     std::string fifo = dir.file("exec.fifo");
     UniqueFd fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd) throw_errno(errno, "open the exec fifo {}", fifo);
     auto init = open_init(record);
-    if (!init) throw_error("container {} is not running: its init exited before start", util::quote(record.id));
-    pollfd fds[2] = {{fd.get(), POLLIN, 0}, {init->fd(), POLLIN, 0}};
-    int n = ::poll(fds, 2, kStartTimeoutMs);
-    if (n < 0) throw_errno(errno, "wait for the container to start");
+    pollfd fds[2] = {{fd.get(), POLLIN, 0}, {init ? init->fd() : -1, POLLIN, 0}};
+    while (true) {
+        int n = ::poll(fds, 2, kStartTimeoutMs);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(errno, "wait for the container to start");
+        break;
+    }
     char byte = 0;
-    if (n == 0 || !(fds[0].revents & POLLIN) || ::read(fd.get(), &byte, 1) != 1) {
+    if (::read(fd.get(), &byte, 1) != 1) {
         throw_error("container {} did not start: its init exited or did not answer", util::quote(record.id));
     }
     ::unlink(fifo.c_str());

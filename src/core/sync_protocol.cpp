@@ -15,6 +15,7 @@ namespace {
 struct Header {
     std::uint32_t type;
     std::int32_t err;
+    std::int32_t exit_status;
 };
 
 constexpr std::size_t kMaxMessage = 64 * 1024;
@@ -39,11 +40,20 @@ std::pair<SyncSocket, SyncSocket> SyncSocket::make_pair() {
     return {SyncSocket(UniqueFd(fds[0])), SyncSocket(UniqueFd(fds[1]))};
 }
 
-void SyncSocket::send(SyncType type, std::string_view payload, int fd, std::int32_t err) const {
+void SyncSocket::send_error(const Error& error) const {
+    send_message(SyncType::error, error.message(), -1, error.error_number(), error.exit_status());
+}
+
+void SyncSocket::send(SyncType type, std::string_view payload, int fd) const {
+    send_message(type, payload, fd, 0, 1);
+}
+
+void SyncSocket::send_message(SyncType type, std::string_view payload, int fd, std::int32_t err,
+                              std::int32_t exit_status) const {
     if (payload.size() + sizeof(Header) > kMaxMessage) {
         payload = payload.substr(0, kMaxMessage - sizeof(Header));
     }
-    Header header{static_cast<std::uint32_t>(type), err};
+    Header header{static_cast<std::uint32_t>(type), err, exit_status};
     iovec iov[2] = {{&header, sizeof header}, {const_cast<char*>(payload.data()), payload.size()}};
     msghdr msg{};
     msg.msg_iov = iov;
@@ -90,6 +100,7 @@ std::optional<SyncMessage> SyncSocket::receive() const {
     std::memcpy(&header, buf.data(), sizeof header);
     out.type = static_cast<SyncType>(header.type);
     out.err = header.err;
+    out.exit_status = header.exit_status;
     out.payload.assign(buf.data() + sizeof header, static_cast<std::size_t>(n) - sizeof header);
     return out;
 }
@@ -97,7 +108,7 @@ std::optional<SyncMessage> SyncSocket::receive() const {
 SyncMessage expect_message(const SyncSocket& socket, SyncType expected) {
     auto msg = socket.receive();
     if (!msg) throw_error("container init exited before sending {}", sync_type_name(expected));
-    if (msg->type == SyncType::error) throw Error(msg->err, msg->payload);
+    if (msg->type == SyncType::error) throw Error(msg->err, msg->payload).set_exit_status(msg->exit_status);
     if (msg->type != expected) {
         throw_error("init sync socket: expected {}, got {}", sync_type_name(expected), sync_type_name(msg->type));
     }

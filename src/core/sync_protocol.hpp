@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "util/error.hpp"
 #include "util/unique_fd.hpp"
 
 namespace hull::core {
@@ -42,7 +43,8 @@ std::string_view sync_type_name(SyncType type);
 
 struct SyncMessage {
     SyncType type{};
-    std::int32_t err = 0;  // errno for SyncType::error
+    std::int32_t err = 0;          // errno for SyncType::error
+    std::int32_t exit_status = 1;  // for SyncType::error: what hull should exit with
     std::string payload;
     UniqueFd fd;  // console_master only
 };
@@ -53,13 +55,17 @@ public:
     // A SOCK_SEQPACKET socketpair, both ends close-on-exec.
     static std::pair<SyncSocket, SyncSocket> make_pair();
 
-    void send(SyncType type, std::string_view payload = {}, int fd = -1, std::int32_t err = 0) const;
+    void send(SyncType type, std::string_view payload = {}, int fd = -1) const;
+    // The error with its errno and exit status, for the parent to rethrow.
+    void send_error(const Error& error) const;
     // Blocks for the next message; nullopt when the peer closed its end.
     std::optional<SyncMessage> receive() const;
     int fd() const noexcept { return fd_.get(); }
     void close() { fd_.reset(); }
 
 private:
+    void send_message(SyncType type, std::string_view payload, int fd, std::int32_t err,
+                      std::int32_t exit_status) const;
     UniqueFd fd_;
 };
 

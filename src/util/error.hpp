@@ -26,7 +26,16 @@ public:
     // Prefixes "context: " to the message; returns *this for rethrowing.
     Error& add_context(std::string_view context);
 
+    // The status hull exits with for this error (1 unless the error says
+    // otherwise: 127 for a missing executable, 126 for one that cannot run).
+    int exit_status() const noexcept { return exit_status_; }
+    Error& set_exit_status(int status) noexcept {
+        exit_status_ = status;
+        return *this;
+    }
+
 private:
+    int exit_status_ = 1;
     int errno_;
     std::string message_;
     mutable std::string what_;

@@ -45,3 +45,12 @@ cleanup_containers() {
     "$RUNTIME_BIN" --root "$TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
   done
 }
+
+# run_detached ARGS...: as bats' `run runtime ARGS`, for commands that leave
+# a container behind. The container inherits the runtime's stdio (as with
+# runc), so output goes to a file: a pipe would stay open while it lives.
+run_detached() {
+  status=0
+  "$RUNTIME_BIN" --root "$TEST_ROOT" "$@" </dev/null >"$TEST_DIR/detached.out" 2>&1 || status=$?
+  output=$(cat "$TEST_DIR/detached.out")
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # create: the init waits before exec; status "created"; the engines' contract.
 
+bats_require_minimum_version 1.5.0
 load lifecycle_setup
 
 setup() { lifecycle_setup; }
@@ -8,7 +9,7 @@ teardown() { lifecycle_teardown; }
 
 @test "create leaves the container created, silent on success, pid file without newline" {
   make_bundle "$BUNDLE" sleep 100
-  run runtime create --bundle "$BUNDLE" --pid-file "$TEST_DIR/pid" "$ID"
+  run_detached create --bundle "$BUNDLE" --pid-file "$TEST_DIR/pid" "$ID"
   [ "$status" -eq 0 ]
   [ -z "$output" ]
   [ "$(container_status "$ID")" = created ]
@@ -21,7 +22,7 @@ teardown() { lifecycle_teardown; }
 @test "create with an existing id fails and keeps the first container" {
   make_bundle "$BUNDLE" sleep 100
   runtime create --bundle "$BUNDLE" "$ID"
-  run runtime create --bundle "$BUNDLE" "$ID"
+  run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"already exists"* ]]
   [ "$(container_status "$ID")" = created ]
@@ -37,7 +38,7 @@ teardown() { lifecycle_teardown; }
 
 @test "create with a missing executable fails and leaves nothing behind" {
   make_bundle "$BUNDLE" /no/such/binary
-  run runtime create --bundle "$BUNDLE" "$ID"
+  run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"no such file or directory"* ]]
   run runtime state "$ID"
@@ -48,7 +49,7 @@ teardown() { lifecycle_teardown; }
 @test "create with a malformed config.json names the field" {
   make_bundle "$BUNDLE" true
   update_config "$BUNDLE" '.process.cwd = 5'
-  run runtime create --bundle "$BUNDLE" "$ID"
+  run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 1 ]
   [[ "$output" == *"process.cwd"* ]]
   [ -z "$(ls "$TEST_ROOT")" ]
@@ -58,14 +59,14 @@ teardown() { lifecycle_teardown; }
   hull_only "runc accepts a relative cwd; the spec says it MUST be absolute"
   make_bundle "$BUNDLE" true
   update_config "$BUNDLE" '.process.cwd = "tmp"'
-  run runtime create --bundle "$BUNDLE" "$ID"
+  run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 1 ]
   [[ "$output" == *"process.cwd"* ]]
 }
 
 @test "create writes one JSON error line to --log on failure" {
   make_bundle "$BUNDLE" /no/such/binary
-  run "$RUNTIME_BIN" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json create --bundle "$BUNDLE" "$ID"
+  run -127 "$RUNTIME_BIN" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
   [ "$(grep -c level.*error "$TEST_DIR/log.json")" -eq 1 ]
   jq -e 'select(.level == "error") | .msg | test("no such file")' "$TEST_DIR/log.json"
@@ -74,21 +75,20 @@ teardown() { lifecycle_teardown; }
 }
 
 @test "create does not leak host fds into the container" {
-  make_bundle "$BUNDLE" ls -l /proc/self/fd/
-  exec 7</dev/null 8>"$TEST_DIR/leak"
-  run runtime run --bundle "$BUNDLE" "$ID"
-  exec 7<&- 8>&-
+  make_bundle "$BUNDLE" ls /proc/self/fd/
+  # fds 7 and 8 open in the caller, not CLOEXEC, as an engine may leak them
+  run sh -c 'exec 7</dev/null 8>"$1/leak"; shift; exec "$@"' sh "$TEST_DIR" \
+    "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   # The allow list of runc's create.bats: stdio and the fd ls opened on the directory.
-  fds=$(echo "$output" | awk '/->/ {print $(NF-2)}' | sort -n | tr '\n' ' ')
+  fds=$(echo "$output" | sort -n | tr '\n' ' ')
   [ "$fds" = "0 1 2 3 " ] || { echo "fds in the container: $output"; false; }
 }
 
 @test "create --preserve-fds passes exactly N extra fds" {
   make_bundle "$BUNDLE" sh -c 'ls /proc/self/fd/ | sort -n | tr "\n" " "'
-  exec 3</dev/null 4</dev/null 5</dev/null
-  run runtime run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
-  exec 3<&- 4<&- 5<&-
+  run sh -c 'exec 3</dev/null 4</dev/null 5</dev/null; exec "$@"' sh \
+    "$RUNTIME_BIN" --root "$TEST_ROOT" run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [[ "$output" == "0 1 2 3 4 "* ]] || [[ "$output" == "0 1 2 3 "* ]]
   [[ "$output" != *" 5 "* ]]

@@ -13,6 +13,8 @@ load bundle
 lifecycle_setup() {
   [ "$(id -u)" = 0 ] || skip "needs root: real containers"
   TEST_DIR=$(mktemp -d /dev/shm/hulltest.XXXXXX)
+  # A container root mapped to another host uid must be able to reach its rootfs.
+  chmod 755 "$TEST_DIR"
   TEST_ROOT=$TEST_DIR/root
   BUNDLE=$TEST_DIR/bundle
   ID=hulltest-$$-$BATS_TEST_NUMBER-$RANDOM

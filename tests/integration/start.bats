@@ -7,7 +7,7 @@ setup() { lifecycle_setup; }
 teardown() { lifecycle_teardown; }
 
 @test "start runs the process of a created container" {
-  make_bundle "$BUNDLE" sh -c 'echo started > /tmp/mark; sleep 100'
+  make_bundle "$BUNDLE" sh -c 'echo started > /dev/shm/mark; sleep 100'
   runtime create --bundle "$BUNDLE" "$ID"
   [ "$(container_status "$ID")" = created ]
   run runtime start "$ID"
@@ -15,8 +15,8 @@ teardown() { lifecycle_teardown; }
   [ -z "$output" ]
   wait_status "$ID" running
   pid=$(runtime state "$ID" | jq .pid)
-  for i in $(seq 50); do [ -f "/proc/$pid/root/tmp/mark" ] && break; sleep 0.05; done
-  [ "$(cat "/proc/$pid/root/tmp/mark")" = started ]
+  for i in $(seq 50); do [ -f "/proc/$pid/root/dev/shm/mark" ] && break; sleep 0.05; done
+  [ "$(cat "/proc/$pid/root/dev/shm/mark")" = started ]
 }
 
 @test "start on a running container is an error" {
