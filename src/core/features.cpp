@@ -1,0 +1,64 @@
+#include "core/features.hpp"
+
+#include "build_config.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/mount_options.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/seccomp_info.hpp"
+
+namespace hull::core {
+namespace {
+
+oci::json::Member annotation(std::string key, std::string value) {
+    return oci::json::Member{std::move(key), oci::json::Value::string(std::move(value))};
+}
+
+oci::SeccompFeatures seccomp_features() {
+    sys::SeccompSupport support = sys::seccomp_support();
+    oci::SeccompFeatures f;
+    // linux.seccomp is accepted but not yet enforced: the seccomp issue
+    // turns this on. The lists say what the linked libseccomp knows.
+    f.enabled = false;
+    f.actions = support.actions;
+    f.operators = support.operators;
+    f.archs = support.archs;
+    f.known_flags = support.known_flags;
+    f.supported_flags = support.supported_flags;
+    return f;
+}
+
+oci::LinuxFeatures linux_features() {
+    oci::LinuxFeatures l;
+    std::vector<std::string> namespaces;
+    for (const auto& kind : sys::namespace_kinds()) namespaces.emplace_back(kind.spec_name);
+    l.namespaces = namespaces;
+    l.capabilities = sys::all_capability_names();
+    // Resources are not applied yet (the cgroups issue); nothing is claimed.
+    l.cgroup = oci::CgroupFeatures{false, false, false, false, false, {}};
+    l.seccomp = seccomp_features();
+    l.apparmor = oci::EnabledFeature{false, {}};
+    l.selinux = oci::EnabledFeature{false, {}};
+    l.intel_rdt = oci::IntelRdtFeatures{false, false, false, {}};
+    l.memory_policy = oci::MemoryPolicyFeatures{std::vector<std::string>{}, std::vector<std::string>{}, {}};
+    l.mount_extensions = oci::MountExtensionsFeatures{oci::EnabledFeature{false, {}}, {}};
+    l.net_devices = oci::EnabledFeature{false, {}};
+    return l;
+}
+
+}  // namespace
+
+oci::Features runtime_features() {
+    oci::Features f;
+    f.oci_version_min = "1.0.0";
+    f.oci_version_max = "1.3.0";
+    f.hooks = std::vector<std::string>{"prestart", "createRuntime", "createContainer", "startContainer",
+                                       "poststart", "poststop"};
+    f.mount_options = sys::known_mount_options();
+    f.linux = linux_features();
+    sys::SeccompSupport seccomp = sys::seccomp_support();
+    if (seccomp.available) f.annotations.push_back(annotation("io.github.seccomp.libseccomp.version", seccomp.version));
+    f.annotations.push_back(annotation("org.hull.version", HULL_VERSION));
+    return f;
+}
+
+}  // namespace hull::core
