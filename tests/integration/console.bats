@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# process.terminal with --console-socket: the pty master reaches the
+# engine's socket as one SCM_RIGHTS message (runc's docs/terminals.md).
+
+load lifecycle_setup
+
+setup() { lifecycle_setup; }
+teardown() { lifecycle_teardown; }
+
+start_receiver() {  # [INPUT]
+  /usr/bin/python3 "$REPO/tests/tools/console-receiver" "$TEST_DIR/console.sock" "$TEST_DIR/console.out" "$@" &
+  echo $! > "$TEST_DIR/receiver.pid"
+  for i in $(seq 100); do [ -e "$TEST_DIR/console.out.ready" ] && return 0; sleep 0.05; done
+  false
+}
+
+@test "the pty master goes to --console-socket and the process sees a terminal" {
+  make_bundle "$BUNDLE" sh -c 'tty; stty size; echo done'
+  update_config "$BUNDLE" '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 120}'
+  start_receiver
+  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
+  wait_status "$ID" stopped
+  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  run cat "$TEST_DIR/console.out"
+  [[ "$output" == */dev/pts/* ]]
+  [[ "$output" == *"33 120"* ]]
+  [ "$(cat "$TEST_DIR/console.out.name")" = /dev/ptmx ]
+}
+
+@test "input written to the pty master reaches the process" {
+  make_bundle "$BUNDLE" sh -c 'read -r line; echo "got:$line"'
+  update_config "$BUNDLE" '.process.terminal = true'
+  start_receiver $'hello\n'
+  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
+  wait_status "$ID" stopped
+  for i in $(seq 100); do grep -q got: "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q "got:hello" "$TEST_DIR/console.out"
+}
+
+@test "a terminal without --console-socket and detached is refused before anything is created" {
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.process.terminal = true'
+  run_detached create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"console"* ]]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "--console-socket without a terminal is refused" {
+  hull_only "runc ignores a console socket when process.terminal is false"
+  make_bundle "$BUNDLE" true
+  run_detached create --console-socket "$TEST_DIR/none.sock" --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"terminal"* ]]
+}
