@@ -14,9 +14,11 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 hull=${HULL:-$repo/build/src/hull}
 measure="/usr/bin/python3 $repo/tests/bench/measure.py"
 scratch=$(mktemp -d /dev/shm/hull-bench.XXXXXX)
-trap 'for r in "${!roots[@]}"; do :; done; rm -rf "$scratch"' EXIT
+trap 'rm -rf "$scratch"' EXIT
 HULL=$hull "$repo/scripts/make-bundle.sh" "$scratch/bundle" /bin/true >/dev/null
-# No network namespace setup cost differences: keep runc's defaults from `spec`.
+# Debian's crun 1.8.1 and runc 1.1.5 refuse ociVersion 1.3.0 ("unknown version").
+jq '.ociVersion = "1.0.2"' "$scratch/bundle/config.json" > "$scratch/config.json"
+mv "$scratch/config.json" "$scratch/bundle/config.json"
 
 declare -A bin roots
 bin[hull]=$hull
@@ -49,10 +51,12 @@ declare -A run_cpu run_wall cyc_cpu cyc_wall rss
 names=(floor "${!bin[@]}")
 for i in $(seq "$n"); do
   for r in "${names[@]}"; do
-    if [ "$r" = floor ]; then read -r c w m _ < <(floor); else read -r c w m _ < <(run_once "$r" "hb-$$-$i"); fi
+    if [ "$r" = floor ]; then read -r c w m x < <(floor); else read -r c w m x < <(run_once "$r" "hb-$$-$i"); fi
+    [ "$x" = 0 ] || { echo "lifecycle.sh: $r failed (exit $x); its figures would be meaningless" >&2; exit 1; }
     run_cpu[$r]+="$c "; run_wall[$r]+="$w "; rss[$r]=$m
     if [ "$r" != floor ]; then
-      read -r c w _ _ < <(cycle_once "$r" "hc-$$-$i"); cyc_cpu[$r]+="$c "; cyc_wall[$r]+="$w "
+      read -r c w _ x < <(cycle_once "$r" "hc-$$-$i"); cyc_cpu[$r]+="$c "; cyc_wall[$r]+="$w "
+      [ "$x" = 0 ] || { echo "lifecycle.sh: $r create/start/delete failed (exit $x)" >&2; exit 1; }
     fi
   done
 done
@@ -77,6 +81,7 @@ echo
 for r in "${!bin[@]}"; do
   real=$(readlink -f "$(command -v "${bin[$r]}" || echo "${bin[$r]}")")
   [ "$r" = crun ] && real=$(readlink -f "$(command -v crun)")
-  printf '%-6s size %s bytes; libraries: %s\n' "$r" "$(stat -c %s "$real")" \
+  strip -o "$scratch/stripped" "$real" 2>/dev/null || cp "$real" "$scratch/stripped"
+  printf '%-6s size %s bytes stripped; libraries: %s\n' "$r" "$(stat -c %s "$scratch/stripped")" \
     "$(ldd "$real" 2>/dev/null | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
 done
