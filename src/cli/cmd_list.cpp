@@ -1,19 +1,28 @@
 // list: runc's table (ID PID STATUS BUNDLE CREATED OWNER) or JSON array.
-#include <pwd.h>
-
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "core/container.hpp"
 #include "oci/json.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
 
 namespace hull::cli {
 namespace {
 
+// Read from /etc/passwd directly: getpwuid would pull NSS modules into a
+// static hull (and runc, in Go, reads the file too).
 std::string owner_name(std::uint32_t uid) {
-    passwd* pw = ::getpwuid(uid);
-    return pw != nullptr ? pw->pw_name : fmt::format("#{}", uid);
+    try {
+        std::string passwd = util::read_file("/etc/passwd", 4 << 20);
+        for (const auto& line : util::split(passwd, '\n')) {
+            auto fields = util::split(line, ':');
+            if (fields.size() > 2 && util::parse_u64(fields[2]) == uid) return fields[0];
+        }
+    } catch (const Error&) {
+    }
+    return fmt::format("#{}", uid);
 }
 
 pid_t shown_pid(const core::ContainerSummary& c) {
