@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "build_config.hpp"
+#include "commit.hpp"
 #include "cli/command.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
