@@ -20,6 +20,8 @@ chmod 1777 "$rootfs/tmp"
 rm -f "$dir/config.json"
 "$hull" spec --bundle "$dir"
 # Not a terminal by default (tests and the demo have no tty), then ARGS as the process.
-args_json=$(if [ $# -gt 0 ]; then printf '%s\n' "$@"; else echo sh; fi | jq -R . | jq -s .)
+[ $# -gt 0 ] || set -- sh
+# One jq per argument: jq would take an argument such as "-c" for its own option.
+args_json=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -cs .)
 jq --argjson args "$args_json" '.process.terminal = false | .process.args = $args' "$dir/config.json" > "$dir/config.json.new"
 mv "$dir/config.json.new" "$dir/config.json"

@@ -143,6 +143,18 @@ void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Sp
     expect_message(sync, SyncType::ready);
 }
 
+// Socket activation passes through as runc does: the caller's LISTEN_FDS
+// fds (3 .. 3+n-1) go to the container ahead of --preserve-fds, with
+// LISTEN_PID=1 since the program is pid 1 of its namespace.
+int pass_listen_fds(oci::Spec& spec) {
+    const char* value = std::getenv("LISTEN_FDS");
+    auto n = value != nullptr ? util::parse_u64(value) : std::nullopt;
+    if (!n || *n == 0 || *n > 1024) return 0;
+    spec.process->env.push_back(fmt::format("LISTEN_FDS={}", *n));
+    spec.process->env.push_back("LISTEN_PID=1");
+    return static_cast<int>(*n);
+}
+
 }  // namespace
 
 CreatedContainer create_container(const StateRoot& root, const CreateOptions& options, const util::Logger& log) {
@@ -152,6 +164,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     if (!spec.process) throw_error("config.json: process: required to create a container");
     check_console_flags(spec, options);
     std::string rootfs = rootfs_path(bundle, spec);
+    int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);
 
     ContainerDir dir = root.create(options.id);
@@ -176,7 +189,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
 
     auto [parent_sync, child_sync] = SyncSocket::make_pair();
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
-                     options.no_pivot, options.no_new_keyring, options.preserve_fds, plan.join_fds};
+                     options.no_pivot, options.no_new_keyring, inherited_fds, plan.join_fds};
     child = sys::clone_child(plan.clone_flags, -1, [&] {
         parent_sync.close();
         return init_main(init);

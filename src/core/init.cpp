@@ -175,7 +175,6 @@ void init_sequence(InitContext& ctx) {
     sys::enter_rootfs(ctx.rootfs, ctx.no_pivot);
     if (spec.hostname) sys::set_hostname(*spec.hostname);
     if (spec.domainname) sys::set_domainname(*spec.domainname);
-    sys::apply_sysctls(spec);
     sys::finish_rootfs(spec);
     const auto& process = *spec.process;
     if (process.terminal.value_or(false)) send_console(ctx);
@@ -203,6 +202,11 @@ void init_sequence(InitContext& ctx) {
 }  // namespace
 
 int init_main(InitContext& ctx) noexcept {
+    // Until it execs, the init runs hull's own binary: a non-dumpable
+    // process's /proc/PID/exe cannot be opened by the container's other
+    // processes (CVE-2019-5736). execve makes the container's program
+    // dumpable again as usual.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     close_inherited_fds(ctx);
     try {
         init_sequence(ctx);

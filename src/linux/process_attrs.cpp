@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "linux/path_resolve.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -74,14 +75,17 @@ void set_domainname(const std::string& domainname) {
     check(::setdomainname(domainname.data(), domainname.size()), "set domainname {}", util::quote(domainname));
 }
 
-void apply_sysctls(const oci::Spec& spec) {
+void apply_sysctls(const oci::Spec& spec, int root_fd) {
     if (!spec.linux) return;
     for (const auto& [key, value] : spec.linux->sysctl) {
         std::string path = "/proc/sys/" + key;
         for (auto& c : path) {
             if (c == '.') c = '/';
         }
-        with_context(fmt::format("sysctl {}", util::quote(key)), [&] { write_proc_file(path, value); });
+        with_context(fmt::format("sysctl {}", util::quote(key)), [&] {
+            UniqueFd fd = open_in_root(root_fd, path, O_WRONLY);
+            util::write_all(fd.get(), value, path);
+        });
     }
 }
 

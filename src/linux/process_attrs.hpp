@@ -12,8 +12,10 @@ namespace hull::sys {
 
 void set_hostname(const std::string& hostname);
 void set_domainname(const std::string& domainname);
-// Writes /proc/sys/<key with dots as slashes> inside the container.
-void apply_sysctls(const oci::Spec& spec);
+// Writes /proc/sys/<key with dots as slashes> of the container's procfs,
+// resolved inside the rootfs before pivot_root and before /proc/sys is
+// made read-only (as runc orders it).
+void apply_sysctls(const oci::Spec& spec, int root_fd);
 void apply_rlimits(const oci::Process& process);
 void apply_oom_score_adj(const oci::Process& process);
 void apply_personality(const oci::Spec& spec);

@@ -16,6 +16,7 @@
 #include "linux/mount_options.hpp"
 #include "linux/path_protection.hpp"
 #include "linux/path_resolve.hpp"
+#include "linux/process_attrs.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -168,6 +169,7 @@ void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx) {
     if (!spec.linux) return;
     UniqueFd root_fd(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
+    apply_sysctls(spec, root_fd.get());
     // Opened here, in the container's mount namespace: a bind source must
     // belong to the caller's namespace (mount(2) EINVAL otherwise).
     UniqueFd dev_null(open_verified_dev_null());

@@ -21,7 +21,8 @@ struct RootfsContext {
 
 // Before pivot_root: propagation, the rootfs bind, every mount, /dev, devices.
 void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx);
-// Masked and read-only paths, resolved inside the rootfs (still before pivot).
+// Sysctls, then masked and read-only paths, resolved inside the rootfs
+// (still before pivot).
 void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx);
 // pivot_root (or, with no_pivot, MS_MOVE + chroot) into the rootfs.
 void enter_rootfs(const std::string& rootfs, bool no_pivot);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# Namespaces created new or joined by path; sysctl, --no-pivot, devices.
+
+load lifecycle_setup
+
+setup() { lifecycle_setup; }
+teardown() { lifecycle_teardown; }
+
+@test "a second container joins the first one's network and uts namespaces by path" {
+  make_bundle "$BUNDLE" sleep 100
+  update_config "$BUNDLE" '.hostname = "first"'
+  runtime run -d --bundle "$BUNDLE" "$ID-a"
+  pid=$(runtime state "$ID-a" | jq .pid)
+  make_bundle "$TEST_DIR/b" sh -c 'hostname; readlink /proc/self/ns/net'
+  update_config "$TEST_DIR/b" --arg p "/proc/$pid/ns" \
+    'del(.hostname) | .linux.namespaces |= map(if .type == "uts" then .path = ($p + "/uts") elif .type == "network" then .path = ($p + "/net") else . end)'
+  run runtime run --bundle "$TEST_DIR/b" "$ID-b"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = first ]
+  [ "${lines[1]}" = "$(readlink "/proc/$pid/ns/net")" ]
+}
+
+@test "joining a namespace path of the wrong type is refused, naming it" {
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *network* ]]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "sysctl values are written inside the container's namespaces" {
+  make_bundle "$BUNDLE" cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax
+  update_config "$BUNDLE" '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789"}'
+  host=$(cat /proc/sys/net/ipv4/ip_forward)
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = 123456789 ]
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host" ]
+}
+
+@test "--no-pivot runs the container with MS_MOVE and chroot" {
+  make_bundle "$BUNDLE" sh -c 'ls / | head -3; echo ok'
+  run runtime run --no-pivot --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = ok ]
+}
+
+@test "linux.devices are created with their type, numbers and mode" {
+  make_bundle "$BUNDLE" sh -c 'ls -l /dev/hulltest-null /dev/zero'
+  update_config "$BUNDLE" '.linux.devices = [{"path": "/dev/hulltest-null", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 0, "gid": 0}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == crw-rw----*"1,"*"3"* ]]
+  [[ "${lines[1]}" == crw-rw-rw-*"1,"*"5"* ]]
+}
+
+@test "a time namespace applies timeOffsets" {
+  [ -e /proc/self/ns/time ] || skip "this kernel has no time namespaces"
+  make_bundle "$BUNDLE" cat /proc/uptime
+  update_config "$BUNDLE" '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": {"secs": 86400}}'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  up=${output%%.*}
+  [ "$up" -ge 86400 ]
+}
+
+@test "hooks: createContainer runs in the container's mount namespace" {
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" --arg out "$TEST_DIR/ns" \
+    '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "readlink /proc/self/ns/mnt > \($out)"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$TEST_DIR/ns")" != "$(readlink /proc/self/ns/mnt)" ]
+}
