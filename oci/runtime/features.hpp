@@ -16,32 +16,38 @@ using StringList = std::optional<std::vector<std::string>>;
 struct EnabledFeature {  // {"enabled": bool}: apparmor, selinux, netDevices, mountExtensions.idmap
     std::optional<bool> enabled;
     json::Object extra;
+    bool operator==(const EnabledFeature&) const = default;
 };
 
 struct CgroupFeatures {
     std::optional<bool> v1, v2, systemd, systemd_user, rdma;
     json::Object extra;
+    bool operator==(const CgroupFeatures&) const = default;
 };
 
 struct SeccompFeatures {
     std::optional<bool> enabled;
     StringList actions, operators, archs, known_flags, supported_flags;
     json::Object extra;
+    bool operator==(const SeccompFeatures&) const = default;
 };
 
 struct IntelRdtFeatures {
     std::optional<bool> enabled, schemata, monitoring;
     json::Object extra;
+    bool operator==(const IntelRdtFeatures&) const = default;
 };
 
 struct MemoryPolicyFeatures {
     StringList modes, flags;
     json::Object extra;
+    bool operator==(const MemoryPolicyFeatures&) const = default;
 };
 
 struct MountExtensionsFeatures {
     std::optional<EnabledFeature> idmap;
     json::Object extra;
+    bool operator==(const MountExtensionsFeatures&) const = default;
 };
 
 struct LinuxFeatures {
@@ -54,6 +60,7 @@ struct LinuxFeatures {
     std::optional<MountExtensionsFeatures> mount_extensions;
     std::optional<EnabledFeature> net_devices;
     json::Object extra;
+    bool operator==(const LinuxFeatures&) const = default;
 };
 
 struct Features {
@@ -63,6 +70,7 @@ struct Features {
     json::Object annotations;  // string values, document order
     StringList potentially_unsafe_config_annotations;
     json::Object extra;
+    bool operator==(const Features&) const = default;
 };
 
 Features parse_features(const json::Value& doc);

@@ -22,12 +22,14 @@ struct IdMapping {
     std::uint32_t host_id = 0;
     std::uint32_t size = 0;
     json::Object extra;
+    bool operator==(const IdMapping&) const = default;
 };
 
 struct Root {
     std::string path;
     std::optional<bool> readonly;
     json::Object extra;
+    bool operator==(const Root&) const = default;
 };
 
 struct Mount {
@@ -38,12 +40,14 @@ struct Mount {
     std::vector<IdMapping> uid_mappings;
     std::vector<IdMapping> gid_mappings;
     json::Object extra;
+    bool operator==(const Mount&) const = default;
 };
 
 struct ConsoleSize {
     std::uint32_t height = 0;
     std::uint32_t width = 0;
     json::Object extra;
+    bool operator==(const ConsoleSize&) const = default;
 };
 
 struct User {
@@ -53,11 +57,13 @@ struct User {
     std::vector<std::uint32_t> additional_gids;
     std::optional<std::string> username;
     json::Object extra;
+    bool operator==(const User&) const = default;
 };
 
 struct Capabilities {
     std::optional<std::vector<std::string>> bounding, effective, inheritable, permitted, ambient;
     json::Object extra;
+    bool operator==(const Capabilities&) const = default;
 };
 
 struct Rlimit {
@@ -65,6 +71,7 @@ struct Rlimit {
     std::uint64_t soft = 0;
     std::uint64_t hard = 0;
     json::Object extra;
+    bool operator==(const Rlimit&) const = default;
 };
 
 struct Scheduler {
@@ -74,18 +81,21 @@ struct Scheduler {
     std::optional<std::vector<std::string>> flags;
     std::optional<std::uint64_t> runtime, deadline, period;
     json::Object extra;
+    bool operator==(const Scheduler&) const = default;
 };
 
 struct IoPriority {
     std::string io_class;  // "class" in JSON
     std::int32_t priority = 0;
     json::Object extra;
+    bool operator==(const IoPriority&) const = default;
 };
 
 struct ExecCpuAffinity {
     std::optional<std::string> initial;
     std::optional<std::string> final_;  // "final" in JSON
     json::Object extra;
+    bool operator==(const ExecCpuAffinity&) const = default;
 };
 
 struct Process {
@@ -106,6 +116,7 @@ struct Process {
     std::optional<IoPriority> io_priority;
     std::optional<ExecCpuAffinity> exec_cpu_affinity;
     json::Object extra;
+    bool operator==(const Process&) const = default;
 };
 
 struct Hook {
@@ -114,23 +125,27 @@ struct Hook {
     std::optional<std::vector<std::string>> env;
     std::optional<std::int64_t> timeout;
     json::Object extra;
+    bool operator==(const Hook&) const = default;
 };
 
 struct Hooks {
     std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart, poststop;
     json::Object extra;
+    bool operator==(const Hooks&) const = default;
 };
 
 struct Namespace {
     std::string type;
     std::optional<std::string> path;
     json::Object extra;
+    bool operator==(const Namespace&) const = default;
 };
 
 struct TimeOffset {
     std::optional<std::int64_t> secs;
     std::optional<std::uint32_t> nanosecs;
     json::Object extra;
+    bool operator==(const TimeOffset&) const = default;
 };
 
 struct Device {
@@ -139,11 +154,13 @@ struct Device {
     std::optional<std::int64_t> major, minor;
     std::optional<std::uint32_t> file_mode, uid, gid;
     json::Object extra;
+    bool operator==(const Device&) const = default;
 };
 
 struct NetDevice {
     std::optional<std::string> name;
     json::Object extra;
+    bool operator==(const NetDevice&) const = default;
 };
 
 struct DeviceRule {
@@ -152,6 +169,7 @@ struct DeviceRule {
     std::optional<std::int64_t> major, minor;
     std::optional<std::string> access;
     json::Object extra;
+    bool operator==(const DeviceRule&) const = default;
 };
 
 struct Memory {
@@ -159,6 +177,7 @@ struct Memory {
     std::optional<std::uint64_t> swappiness;
     std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
     json::Object extra;
+    bool operator==(const Memory&) const = default;
 };
 
 struct Cpu {
@@ -170,23 +189,27 @@ struct Cpu {
     std::optional<std::string> cpus, mems;
     std::optional<std::int64_t> idle;
     json::Object extra;
+    bool operator==(const Cpu&) const = default;
 };
 
 struct Pids {
     std::optional<std::int64_t> limit;
     json::Object extra;
+    bool operator==(const Pids&) const = default;
 };
 
 struct WeightDevice {
     std::int64_t major = 0, minor = 0;
     std::optional<std::uint16_t> weight, leaf_weight;
     json::Object extra;
+    bool operator==(const WeightDevice&) const = default;
 };
 
 struct ThrottleDevice {
     std::int64_t major = 0, minor = 0;
     std::uint64_t rate = 0;
     json::Object extra;
+    bool operator==(const ThrottleDevice&) const = default;
 };
 
 struct BlockIo {
@@ -195,29 +218,34 @@ struct BlockIo {
     std::vector<ThrottleDevice> throttle_read_bps_device, throttle_write_bps_device, throttle_read_iops_device,
         throttle_write_iops_device;
     json::Object extra;
+    bool operator==(const BlockIo&) const = default;
 };
 
 struct HugepageLimit {
     std::string page_size;
     std::uint64_t limit = 0;
     json::Object extra;
+    bool operator==(const HugepageLimit&) const = default;
 };
 
 struct NetPriority {
     std::string name;
     std::uint32_t priority = 0;
     json::Object extra;
+    bool operator==(const NetPriority&) const = default;
 };
 
 struct Network {
     std::optional<std::uint32_t> class_id;
     std::vector<NetPriority> priorities;
     json::Object extra;
+    bool operator==(const Network&) const = default;
 };
 
 struct Rdma {
     std::optional<std::uint32_t> hca_handles, hca_objects;
     json::Object extra;
+    bool operator==(const Rdma&) const = default;
 };
 
 struct Resources {
@@ -231,6 +259,7 @@ struct Resources {
     std::vector<std::pair<std::string, Rdma>> rdma;
     StringMap unified;
     json::Object extra;
+    bool operator==(const Resources&) const = default;
 };
 
 struct IntelRdt {
@@ -238,6 +267,7 @@ struct IntelRdt {
     std::optional<std::vector<std::string>> schemata;
     std::optional<bool> enable_monitoring;
     json::Object extra;
+    bool operator==(const IntelRdt&) const = default;
 };
 
 struct MemoryPolicy {
@@ -245,6 +275,7 @@ struct MemoryPolicy {
     std::optional<std::string> nodes;
     std::optional<std::vector<std::string>> flags;
     json::Object extra;
+    bool operator==(const MemoryPolicy&) const = default;
 };
 
 struct SeccompArg {
@@ -253,6 +284,7 @@ struct SeccompArg {
     std::optional<std::uint64_t> value_two;
     std::string op;
     json::Object extra;
+    bool operator==(const SeccompArg&) const = default;
 };
 
 struct SeccompSyscall {
@@ -261,6 +293,7 @@ struct SeccompSyscall {
     std::optional<std::uint32_t> errno_ret;
     std::vector<SeccompArg> args;
     json::Object extra;
+    bool operator==(const SeccompSyscall&) const = default;
 };
 
 struct Seccomp {
@@ -272,12 +305,14 @@ struct Seccomp {
     std::optional<std::string> listener_metadata;
     std::vector<SeccompSyscall> syscalls;
     json::Object extra;
+    bool operator==(const Seccomp&) const = default;
 };
 
 struct Personality {
     std::string domain;
     std::optional<std::vector<std::string>> flags;
     json::Object extra;
+    bool operator==(const Personality&) const = default;
 };
 
 struct Linux {
@@ -297,6 +332,7 @@ struct Linux {
     std::optional<std::string> mount_label;
     std::optional<Personality> personality;
     json::Object extra;
+    bool operator==(const Linux&) const = default;
 };
 
 struct Spec {
@@ -310,6 +346,7 @@ struct Spec {
     json::Object annotations;  // string values, document order
     std::optional<Linux> linux;
     json::Object extra;
+    bool operator==(const Spec&) const = default;
 };
 
 // Parses a config.json document; errors name the JSON path.

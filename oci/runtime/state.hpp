@@ -24,6 +24,7 @@ struct State {
     json::Object annotations;            // string values, document order
     std::optional<std::string> owner;
     json::Object extra;
+    bool operator==(const State&) const = default;
 };
 
 // Errors name the JSON path ("pid: expected an integer in [0, 2147483647], got -1").

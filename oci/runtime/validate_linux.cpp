@@ -198,10 +198,10 @@ void validate_uts(const Spec& spec) {
 }  // namespace
 
 void detail::validate_linux(const Spec& spec) {
+    if (spec.linux) validate_namespace_list(*spec.linux);
     validate_uts(spec);
     if (!spec.linux) return;
     const Linux& l = *spec.linux;
-    validate_namespace_list(l);
     validate_user_mappings(spec);
     validate_time_offsets(spec);
     validate_devices(l);
