@@ -90,7 +90,8 @@ void validate_env(const std::vector<std::string>& env) {
         // environ(7) entries are NAME=value; runc refuses others before exec.
         auto eq = env[i].find('=');
         if (eq == std::string::npos || eq == 0) {
-            fail(fmt::format("process.env[{}]", i), fmt::format("{} is not of the form NAME=value", util::quote(env[i])));
+            fail(fmt::format("process.env[{}]", i),
+                 fmt::format("{} is not of the form NAME=value", util::quote(env[i])));
         }
     }
 }

@@ -166,7 +166,9 @@ void validate_intel_rdt(const IntelRdt& rdt) {
         if (v.find('\n') != std::string::npos) fail(path, "must not contain a newline");
     };
     if (rdt.mem_bw_schema) {
-        if (!rdt.mem_bw_schema->starts_with("MB:")) fail("linux.intelRdt.memBwSchema", "expected a value starting with \"MB:\"");
+        if (!rdt.mem_bw_schema->starts_with("MB:")) {
+            fail("linux.intelRdt.memBwSchema", "expected a value starting with \"MB:\"");
+        }
         no_newline("linux.intelRdt.memBwSchema", *rdt.mem_bw_schema);
     }
     if (rdt.l3_cache_schema) no_newline("linux.intelRdt.l3CacheSchema", *rdt.l3_cache_schema);

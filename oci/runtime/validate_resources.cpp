@@ -68,12 +68,15 @@ void validate_seccomp_rule(const SeccompSyscall& sc, const std::string& path) {
     expect_one_of(path + ".action", sc.action, kSeccompActions);
     // config-linux.md: an errno for an action that returns none MUST fail.
     if (sc.errno_ret && sc.action != "SCMP_ACT_ERRNO" && sc.action != "SCMP_ACT_TRACE") {
-        fail(path + ".errnoRet", fmt::format("{} returns no errno: expected SCMP_ACT_ERRNO or SCMP_ACT_TRACE", sc.action));
+        fail(path + ".errnoRet",
+             fmt::format("{} returns no errno: expected SCMP_ACT_ERRNO or SCMP_ACT_TRACE", sc.action));
     }
     for (std::size_t j = 0; j < sc.args.size(); ++j) {
         std::string arg = fmt::format("{}.args[{}]", path, j);
         expect_one_of(arg + ".op", sc.args[j].op, kSeccompOperators);
-        if (sc.args[j].index > 5) fail(arg + ".index", fmt::format("{} is outside 0..5 (a syscall has six arguments)", sc.args[j].index));
+        if (sc.args[j].index > 5) {
+            fail(arg + ".index", fmt::format("{} is outside 0..5 (a syscall has six arguments)", sc.args[j].index));
+        }
     }
 }
 
@@ -81,7 +84,9 @@ template <std::size_t N>
 void expect_each_one_of(std::string_view path, const std::optional<std::vector<std::string>>& values,
                         const std::array<std::string_view, N>& allowed) {
     if (!values) return;
-    for (std::size_t i = 0; i < values->size(); ++i) expect_one_of(fmt::format("{}[{}]", path, i), (*values)[i], allowed);
+    for (std::size_t i = 0; i < values->size(); ++i) {
+        expect_one_of(fmt::format("{}[{}]", path, i), (*values)[i], allowed);
+    }
 }
 
 }  // namespace
