@@ -12,6 +12,9 @@
 # name prefix (PREFIX) for container ids and anything else it creates. All of
 # it is removed in teardown, also when the test fails.
 
+# shellcheck disable=SC2154  # status, output, stderr, lines come from bats' run
+bats_require_minimum_version 1.5.0  # run --separate-stderr
+
 REPO=${REPO:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 HULL=${HULL:-$REPO/build/src/hull}
 RUNTIME=${RUNTIME:-$HULL}
@@ -30,11 +33,12 @@ hull_setup() {
 
 hull_teardown() {
   [ -n "${TEST_DIR:-}" ] || return 0
-  local id
+  local dir
   # Whatever a test left in its state root (a container from a bad-input
   # test that wrongly succeeded, say) is force-deleted before the directory goes.
-  for id in $(ls "$TEST_ROOT" 2>/dev/null); do
-    "$RUNTIME_BIN" --root "$TEST_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+  for dir in "$TEST_ROOT"/*/; do
+    [ -d "$dir" ] || continue
+    "$RUNTIME_BIN" --root "$TEST_ROOT" delete --force "$(basename "$dir")" >/dev/null 2>&1 || true
   done
   rm -rf "$TEST_DIR"
 }

@@ -7,7 +7,7 @@ setup() {
   hull_setup
   RUNC=$(command -v runc || true)
   mkdir "$TEST_DIR/bundle"
-  cd "$TEST_DIR/bundle"
+  cd "$TEST_DIR/bundle" || return
 }
 teardown() { hull_teardown; }
 
@@ -65,7 +65,7 @@ key_paths() {
   assert_json_eq config.json .root '{"path":"rootfs","readonly":true}'
   assert_json_eq config.json '.process.env | map(select(startswith("PATH="))) | length' 1
   assert_json_eq config.json .process.noNewPrivileges true
-  assert_json_eq config.json .hostname '"runc"'
+  assert_json_eq config.json '.hostname | type == "string" and length > 0' true
 }
 
 @test "spec has the default mounts" {
@@ -105,13 +105,13 @@ key_paths() {
   assert_json_eq config.json '.linux.uidMappings // [] | length' 0
 }
 
-@test "spec has the same structure and values as runc spec (but ociVersion)" {
+@test "spec has the same structure and values as runc spec (but ociVersion and hostname)" {
   rt spec
   runc_spec "$TEST_DIR/runc"
   [ "$(key_paths config.json)" = "$(key_paths "$TEST_DIR/runc/config.json")" ] ||
     fail "key paths differ:"$'\n'"$(diff <(key_paths config.json | jq -r '.[]') <(key_paths "$TEST_DIR/runc/config.json" | jq -r '.[]'))"
   local f
-  for f in .process .root .hostname .mounts .linux.namespaces .linux.resources .linux.readonlyPaths; do
+  for f in .process .root .mounts .linux.namespaces .linux.resources .linux.readonlyPaths; do
     [ "$(jq -S "$f" config.json)" = "$(jq -S "$f" "$TEST_DIR/runc/config.json")" ] ||
       fail "$f differs from runc's:"$'\n'"$(diff <(jq -S "$f" config.json) <(jq -S "$f" "$TEST_DIR/runc/config.json"))"
   done
@@ -151,6 +151,7 @@ key_paths() {
 }
 
 @test "spec refuses to replace a config.json symlink, even a dangling one" {
+  hull_only "runc writes through the symlink"
   ln -s "$TEST_DIR/elsewhere.json" config.json
   run rt spec
   assert_status 1

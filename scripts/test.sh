@@ -1,0 +1,193 @@
+#!/bin/bash
+# Installs the test dependencies, builds hull and runs every test:
+#   1. build with g++ (warnings are errors): the `hull` the bats suite runs,
+#      and the doctest unit tests, counted case by case;
+#   2. build with clang++ (warnings are errors) with ASan+UBSan and libFuzzer
+#      instrumentation: a compile check, the unit tests again under the
+#      sanitizers (one check), and the config.json fuzz target;
+#   3. the bats integration suite (tests/integration) against the g++ `hull`;
+#   4. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
+# Every build and every temporary file lives in one scratch directory under
+# /dev/shm, removed on exit. The last line is `N passed, N failed[, N skipped]`;
+# the exit status is 1 when anything failed.
+#
+# Knobs: HULL_TEST_FUZZ_SECONDS (default 60; 0 skips the fuzz run),
+#        HULL_TEST_SKIP_CLANG=1 (no clang build: no sanitizer run, no fuzzing),
+#        HULL_TEST_JOBS (default 2), RUNTIME (the runtime the bats suite tests,
+#        a path or a name on PATH; default: the hull just built).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+fuzz_seconds=${HULL_TEST_FUZZ_SECONDS:-60}
+skip_clang=${HULL_TEST_SKIP_CLANG:-0}
+jobs=${HULL_TEST_JOBS:-2}
+
+scratch=$(mktemp -d /dev/shm/hull-test.XXXXXX 2>/dev/null || mktemp -d /tmp/hull-test.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM
+gcc_dir=$scratch/build-gcc
+clang_dir=$scratch/build-clang
+
+passed=0 failed=0 skipped=0
+report=()
+
+# record RESULT NAME [COUNT]: adds COUNT (default 1) to the RESULT total
+# (pass, fail or skip) and a line to the summary.
+record() {
+  local result=$1 name=$2 count=${3:-1}
+  case "$result" in
+    pass) passed=$((passed + count)) ;;
+    fail) failed=$((failed + count)) ;;
+    skip) skipped=$((skipped + count)) ;;
+  esac
+  report+=("$(printf '%-5s %s' "$result" "$name")")
+}
+
+section() {
+  printf '\n=== %s\n' "$*"
+}
+
+# show_log FILE: the end of a failed step's log.
+show_log() {
+  echo "--- last lines of $(basename "$1"):"
+  tail -n 60 "$1" 2>/dev/null || true
+}
+
+# build NAME DIR CXX MESON-ARGS...: configures DIR afresh and builds it.
+build() {
+  local name=$1 dir=$2 cxx=$3 log
+  shift 3
+  log=$scratch/$name.log
+  section "build: $name"
+  if CXX=$cxx meson setup --werror "$@" "$dir" "$repo" >"$log" 2>&1 &&
+    ninja -C "$dir" -j "$jobs" >>"$log" 2>&1; then
+    record pass "build: $name"
+    echo "$(grep -c 'Compiling' "$log" || true) files compiled"
+    return 0
+  fi
+  show_log "$log"
+  record fail "build: $name"
+  return 1
+}
+
+# run_unit EXE LABEL MODE: MODE "count" records each doctest case, "once"
+# records the whole run as one check.
+run_unit() {
+  local exe=$1 label=$2 mode=$3 log=$scratch/unit-$2.log status=0 summary
+  section "unit tests: $label"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    timeout 900 "$exe" --no-colors >"$log" 2>&1 || status=$?
+  # [doctest] test cases: 75 | 75 passed | 0 failed | 0 skipped
+  summary=$(grep '^\[doctest\] test cases:' "$log" | tail -n 1 || true)
+  echo "${summary:-no doctest summary line}"
+  [ "$status" -eq 0 ] || show_log "$log"
+  if [ "$mode" = once ]; then
+    if [ "$status" -eq 0 ]; then record pass "unit tests: $label"; else record fail "unit tests: $label (exit $status)"; fi
+    return 0
+  fi
+  if [ -z "$summary" ]; then
+    record fail "unit tests: $label (exit $status, no summary: crashed?)"
+    return 0
+  fi
+  local n_pass n_fail n_skip
+  n_pass=$(sed -E 's/.*\| *([0-9]+) passed.*/\1/' <<<"$summary")
+  n_fail=$(sed -E 's/.*\| *([0-9]+) failed.*/\1/' <<<"$summary")
+  n_skip=$(sed -E 's/.*\| *([0-9]+) skipped.*/\1/' <<<"$summary")
+  record pass "unit tests: $label" "$n_pass"
+  [ "$n_fail" -eq 0 ] || record fail "unit tests: $label" "$n_fail"
+  [ "$n_skip" -eq 0 ] || record skip "unit tests: $label" "$n_skip"
+  # A leak or sanitizer report after the last case fails the run, not a case.
+  if [ "$status" -ne 0 ] && [ "$n_fail" -eq 0 ]; then
+    record fail "unit tests: $label exited $status with no failed case"
+  fi
+}
+
+# run_bats HULL: the integration suite, TAP parsed line by line.
+run_bats() {
+  local hull=$1 log=$scratch/bats.tap status=0 plan n_ok n_notok n_skip
+  section "integration tests (bats) against ${RUNTIME:-$hull}"
+  HULL=$hull REPO=$repo timeout 3600 bats --tap "$repo/tests/integration" 2>&1 | tee "$log" || status=$?
+  plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
+  n_skip=$(grep -Ec '^ok [0-9]+ .*# skip' "$log" || true)
+  n_ok=$(($(grep -Ec '^ok [0-9]+' "$log" || true) - n_skip))
+  n_notok=$(grep -Ec '^not ok [0-9]+' "$log" || true)
+  record pass "integration (bats)" "$n_ok"
+  [ "$n_notok" -eq 0 ] || record fail "integration (bats)" "$n_notok"
+  [ "$n_skip" -eq 0 ] || record skip "integration (bats)" "$n_skip"
+  if [ -z "$plan" ] || [ $((n_ok + n_notok + n_skip)) -ne "$plan" ]; then
+    record fail "integration (bats): ran $((n_ok + n_notok + n_skip)) of ${plan:-?} tests (exit $status)"
+  elif [ "$status" -ne 0 ] && [ "$n_notok" -eq 0 ]; then
+    record fail "integration (bats): exit $status with no failed test"
+  fi
+}
+
+# run_fuzz EXE: the config.json fuzz target on a copy of the seed corpus.
+run_fuzz() {
+  local exe=$1 log=$scratch/fuzz.log status=0 crash
+  section "fuzz: config-fuzz for ${fuzz_seconds}s"
+  mkdir -p "$scratch/corpus" "$scratch/artifacts"
+  cp "$repo"/tests/fuzz/corpus/* "$scratch/corpus/"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    timeout $((fuzz_seconds + 120)) "$exe" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 \
+    -timeout=10 -print_final_stats=1 -artifact_prefix="$scratch/artifacts/" "$scratch/corpus" \
+    >"$log" 2>&1 || status=$?
+  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
+  if [ "$status" -eq 0 ]; then
+    record pass "fuzz: config-fuzz ${fuzz_seconds}s"
+    return 0
+  fi
+  show_log "$log"
+  for crash in "$scratch"/artifacts/*; do
+    [ -f "$crash" ] || continue
+    echo "--- $(basename "$crash") (base64; reproduce with: base64 -d > input && config-fuzz input):"
+    head -c 65536 "$crash" | base64
+  done
+  record fail "fuzz: config-fuzz (exit $status)"
+}
+
+section "dependencies"
+if ! "$repo/scripts/install-deps.sh" test; then
+  record fail "install-deps.sh test"
+fi
+
+if build g++ "$gcc_dir" g++; then
+  run_unit "$gcc_dir/tests/unit-tests" g++ count
+  run_bats "$gcc_dir/src/hull"
+else
+  record fail "unit tests and integration tests: not run (g++ build failed)"
+fi
+
+if [ "$skip_clang" = 1 ]; then
+  record skip "clang build, sanitizer unit run and fuzzing (HULL_TEST_SKIP_CLANG=1)" 3
+elif build clang++ "$clang_dir" clang++ -Dfuzz=true -Db_sanitize=address,undefined \
+  -Dcpp_args=-fsanitize=fuzzer-no-link -Dcpp_link_args=-fsanitize=fuzzer-no-link; then
+  run_unit "$clang_dir/tests/unit-tests" clang-asan-ubsan once
+  if [ "$fuzz_seconds" -gt 0 ]; then
+    run_fuzz "$clang_dir/tests/fuzz/config-fuzz"
+  else
+    record skip "fuzz (HULL_TEST_FUZZ_SECONDS=0)"
+  fi
+else
+  record fail "unit tests: clang-asan-ubsan (not run: clang build failed)"
+  # The fuzz target needs only libhull-oci: fuzz it even when another part
+  # of the tree does not build with clang.
+  if [ "$fuzz_seconds" -le 0 ]; then
+    record skip "fuzz (HULL_TEST_FUZZ_SECONDS=0)"
+  elif [ -f "$clang_dir/build.ninja" ] &&
+    ninja -C "$clang_dir" -j "$jobs" tests/fuzz/config-fuzz >"$scratch/fuzz-build.log" 2>&1; then
+    run_fuzz "$clang_dir/tests/fuzz/config-fuzz"
+  else
+    show_log "$scratch/fuzz-build.log"
+    record fail "fuzz: config-fuzz does not build"
+  fi
+fi
+
+section "summary"
+printf '%s\n' "${report[@]}"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
