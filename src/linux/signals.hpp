@@ -1,5 +1,5 @@
-// Signal names as runc's kill accepts them: "KILL", "SIGKILL", "kill", "9",
-// "RTMIN+3", "SIGRTMAX-1".
+// Signal names as runc's kill accepts them, but case-insensitive: "KILL",
+// "SIGKILL", "kill", "9", "RTMIN+3", "SIGRTMAX-1".
 #pragma once
 
 #include <string>
@@ -7,7 +7,9 @@
 
 namespace hull::sys {
 
+// Throws `invalid signal "FOO"` for anything that is not a signal.
 int parse_signal(std::string_view text);
+// "SIGKILL", "SIGRTMIN+3"; "signal 99" for a number with no name.
 std::string signal_name(int signal);
 
 }  // namespace hull::sys
