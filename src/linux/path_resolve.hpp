@@ -1,6 +1,7 @@
 // Paths inside a container's rootfs, resolved by the kernel with openat2
 // (RESOLVE_IN_ROOT): "..", absolute symlinks and symlinks climbing out all
-// stay inside the root, so a rootfs cannot aim a mount at the host.
+// stay inside the root, so a rootfs cannot aim a mount at the host
+// (CVE-2021-30465 was a mount target swapped for a symlink mid-walk).
 #pragma once
 
 #include <sys/types.h>
@@ -12,13 +13,17 @@
 
 namespace hull::sys {
 
-// openat2(root_fd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS).
+// openat2(root_fd, path, flags | O_CLOEXEC, RESOLVE_IN_ROOT |
+// RESOLVE_NO_MAGICLINKS). Throws `resolve "/a/b" in rootfs: <errno>`.
 UniqueFd open_in_root(int root_fd, std::string_view path, int flags);
 // Creates every missing directory of path, one component at a time, each
 // resolved inside the root; returns an O_PATH fd of the final directory.
+// A dangling symlink on the way is followed by creating its target, inside
+// the root (as runc does); a symlink loop fails with ELOOP.
 UniqueFd mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode);
-// For a file bind mount's target: the parents as above, then the file
-// (created empty if missing); returns an O_PATH fd.
+// For a file bind mount's target: the parents as above (0755), then the file
+// (created empty with O_EXCL|O_NOFOLLOW if missing; a dangling symlink's
+// target is created instead, inside the root); returns an O_PATH fd.
 UniqueFd create_file_in_root(int root_fd, std::string_view path, mode_t mode);
 // "/proc/self/fd/N": where mount(2) should aim to hit the resolved object.
 std::string fd_path(int fd);
