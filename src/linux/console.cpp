@@ -28,6 +28,9 @@ Pty open_pty(const std::string& ptmx) {
 }
 
 void set_window_size(int fd, unsigned height, unsigned width) {
+    if (height > 0xffff || width > 0xffff) {
+        throw_error("process.consoleSize: {}x{} is larger than a terminal can be (65535x65535)", height, width);
+    }
     winsize ws{};
     ws.ws_row = static_cast<unsigned short>(height);
     ws.ws_col = static_cast<unsigned short>(width);
@@ -35,6 +38,18 @@ void set_window_size(int fd, unsigned height, unsigned width) {
 }
 
 void make_controlling_tty(int fd) { check(::ioctl(fd, TIOCSCTTY, 0), "make the pty the controlling terminal"); }
+
+void setup_console_stdio(int slave_fd) {
+    for (int target = 0; target <= 2; ++target) {
+        if (target == slave_fd) {
+            // dup2(fd, fd) does nothing, so the CLOEXEC the pty was opened
+            // with would survive and close this stdio fd at execve.
+            check(::fcntl(slave_fd, F_SETFD, 0), "keep the pty as fd {} across exec", target);
+        } else {
+            check(::dup2(slave_fd, target), "dup2 the pty onto fd {}", target);
+        }
+    }
+}
 
 UniqueFd connect_console_socket(const std::string& path) {
     sockaddr_un addr{};
@@ -49,6 +64,8 @@ UniqueFd connect_console_socket(const std::string& path) {
     return fd;
 }
 
+// runc utils.SendFds and docs/terminals.md: one sendmsg, the name as the
+// data, the fd as SCM_RIGHTS; engines (containerd, conmon) read exactly that.
 void send_fd(int socket_fd, int fd, std::string_view name) {
     iovec iov{const_cast<char*>(name.data()), name.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
@@ -81,11 +98,19 @@ UniqueFd recv_fd(int socket_fd, std::string* name) {
         if (errno != EINTR) throw_errno(errno, "receive an fd");
     }
     cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    if (cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) throw_error("receive an fd: the message carried none");
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+    UniqueFd fd;
+    if (cmsg != nullptr && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
+        cmsg->cmsg_len == CMSG_LEN(sizeof(int))) {
+        int raw = -1;
+        std::memcpy(&raw, CMSG_DATA(cmsg), sizeof raw);
+        fd.reset(raw);
+    }
+    // MSG_CTRUNC: the sender passed more fds than one; the kernel closed
+    // those that did not fit, but a message of that shape is not ours.
+    if (n == 0 && !fd) throw_error("receive an fd: the peer closed the connection");
+    if (!fd || (msg.msg_flags & MSG_CTRUNC) != 0) throw_error("receive an fd: expected a message with exactly one fd");
     if (name != nullptr) name->assign(buf, static_cast<std::size_t>(n));
-    return UniqueFd(fd);
+    return fd;
 }
 
 }  // namespace hull::sys

@@ -15,17 +15,22 @@ struct Pty {
     UniqueFd slave;
 };
 
-// Opens ptmx (the container's /dev/ptmx after pivot_root) and its peer.
+// Opens ptmx (the container's /dev/ptmx after pivot_root) and its peer,
+// unlocked, both O_NOCTTY and CLOEXEC.
 Pty open_pty(const std::string& ptmx);
+// process.consoleSize (TIOCSWINSZ); refuses sizes a winsize cannot hold.
 void set_window_size(int fd, unsigned height, unsigned width);
-// Makes fd the controlling terminal of the calling session leader.
+// Makes fd the controlling terminal of the calling process, which must be
+// a session leader without one (the caller does setsid first).
 void make_controlling_tty(int fd);
+// The pty slave as stdin, stdout and stderr, kept across execve.
+void setup_console_stdio(int slave_fd);
 
 // Connects to the engine's console socket (AF_UNIX, SOCK_STREAM).
 UniqueFd connect_console_socket(const std::string& path);
 // One message: `name` as the payload, one fd as SCM_RIGHTS.
 void send_fd(int socket_fd, int fd, std::string_view name);
-// The receiving side, for tests and `run`.
+// The receiving side, for tests and `run`: exactly one fd, or an error.
 UniqueFd recv_fd(int socket_fd, std::string* name = nullptr);
 
 }  // namespace hull::sys
