@@ -6,19 +6,25 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
 #include "linux/clone.hpp"
+#include "linux/signals.hpp"
+#include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
 namespace hull::core {
 namespace {
 
-constexpr std::size_t kMaxCapturedOutput = 16 * 1024;
+constexpr std::size_t kMaxCapturedOutput = 64 * 1024;
+
+using Clock = std::chrono::steady_clock;
 
 struct Pipe {
     UniqueFd read, write;
@@ -30,118 +36,238 @@ Pipe make_pipe() {
     return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-    std::vector<char*> out;
-    for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
-    out.push_back(nullptr);
-    return out;
-}
+// argv and envp built before the fork: the child only calls async-signal-
+// safe functions (the caller may have threads, and then malloc could hang).
+struct ExecArgs {
+    std::vector<std::string> args, env;
+    std::vector<char*> argv, envp;
 
-// The hook's process: stdin from the state pipe, stderr to the capture
-// pipe, nothing else open, exactly the hook's env.
-[[noreturn]] void exec_hook(const oci::Hook& hook, int stdin_fd, int stderr_fd) {
-    ::dup2(stdin_fd, 0);
-    ::dup2(stderr_fd, 1);
-    ::dup2(stderr_fd, 2);
-    ::syscall(SYS_close_range, 3, ~0U, 0);
+    explicit ExecArgs(const HookSpec& hook)
+        : args(hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args), env(hook.env) {
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+    }
+};
+
+struct ChildFds {
+    int stdin_fd, stdout_fd, stderr_fd, exec_error_fd;
+};
+
+// The hook's process: the pipes as 0, 1, 2, every other fd closed at exec,
+// default signal state; execve's errno goes back over exec_error_fd.
+[[noreturn]] void exec_hook(const std::string& path, const ExecArgs& exec, ChildFds fds) {
+    // Lift every fd above 2 first, so one dup2 cannot clobber another when
+    // the runtime itself was started with stdio closed.
+    std::array<int, 4> high = {fds.stdin_fd, fds.stdout_fd, fds.stderr_fd, fds.exec_error_fd};
+    for (int& fd : high) fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    for (int target = 0; target <= 2; ++target) ::dup2(high[static_cast<std::size_t>(target)], target);
+    // close_range(2) CLOSE_RANGE_CLOEXEC: every other fd goes at execve,
+    // the error pipe included, which is how the parent learns exec worked.
+    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<std::string> args = hook.args && !hook.args->empty() ? *hook.args : std::vector<std::string>{hook.path};
-    std::vector<std::string> env = hook.env.value_or(std::vector<std::string>{});
-    ::execve(hook.path.c_str(), c_strings(args).data(), c_strings(env).data());
+    // execve keeps ignored signals ignored; a hook starts with defaults.
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    ::execve(path.c_str(), exec.argv.data(), exec.envp.data());
+    int err = errno;
+    [[maybe_unused]] ssize_t ignored = ::write(high[3], &err, sizeof err);
     ::_exit(127);
 }
 
-std::int64_t now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
-}
+// A hook that exits without reading its stdin must not kill us with
+// SIGPIPE: the signal is blocked while we feed it and any pending one
+// consumed, never ignored (an ignored SIGPIPE would be inherited by the
+// container process).
+class SigpipeBlock {
+public:
+    SigpipeBlock() {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+    }
+    ~SigpipeBlock() {
+        timespec zero{};
+        while (::sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SigpipeBlock(const SigpipeBlock&) = delete;
+    SigpipeBlock& operator=(const SigpipeBlock&) = delete;
 
-void read_some(int fd, std::string& output, bool& open) {
+private:
+    sigset_t pipe_{}, old_{};
+};
+
+struct Output {
+    std::string text;
+    bool truncated = false;
+};
+
+// Reads what is there; false at EOF or error (the fd is done).
+bool read_some(int fd, Output& out) {
     char buf[4096];
     ssize_t got = ::read(fd, buf, sizeof buf);
-    if (got <= 0) {
-        open = open && got < 0 && (errno == EINTR || errno == EAGAIN);
-        return;
-    }
-    if (output.size() < kMaxCapturedOutput) output.append(buf, static_cast<std::size_t>(got));
+    if (got < 0) return errno == EINTR;
+    if (got == 0) return false;
+    std::size_t room = kMaxCapturedOutput - std::min(out.text.size(), kMaxCapturedOutput);
+    std::size_t n = static_cast<std::size_t>(got);
+    out.text.append(buf, std::min(n, room));
+    out.truncated = out.truncated || n > room;
+    return true;
 }
 
-// Reads the hook's output until it exits or the deadline passes; false on
-// timeout. Output still buffered when it exits is drained without waiting
-// (a process the hook left behind may hold the pipe open).
-bool collect(int pidfd, int output_fd, std::int64_t deadline_ms, std::string& output) {
-    bool output_open = true;
-    while (true) {
-        int timeout = deadline_ms < 0 ? -1 : static_cast<int>(std::max<std::int64_t>(0, deadline_ms - now_ms()));
-        pollfd fds[2] = {{pidfd, POLLIN, 0}, {output_open ? output_fd : -1, POLLIN, 0}};
-        int n = ::poll(fds, 2, timeout);
-        if (n < 0 && errno == EINTR) continue;
-        if (n == 0) return false;
-        if (fds[1].revents & (POLLIN | POLLHUP)) read_some(output_fd, output, output_open);
-        if (fds[0].revents & POLLIN) {
-            ::fcntl(output_fd, F_SETFL, O_NONBLOCK);
-            while (output_open) read_some(output_fd, output, output_open);
-            return true;
+// The parent's side of one hook run: stdin fed, output captured, the exit
+// watched through the pidfd, all in one poll loop so a hook that writes a
+// lot before reading (or never reads) cannot deadlock us.
+class HookIo {
+public:
+    HookIo(UniqueFd in, UniqueFd out, UniqueFd err, std::string_view state)
+        : in_(std::move(in)), out_(std::move(out)), err_(std::move(err)), state_(state) {
+        for (const UniqueFd* fd : {&in_, &out_, &err_}) ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
+        if (state_.empty()) in_.reset();
+    }
+
+    // True when the process exited, false when the deadline passed first.
+    bool run(int pidfd, std::optional<Clock::time_point> deadline) {
+        SigpipeBlock no_sigpipe;
+        while (true) {
+            std::array<pollfd, 4> fds = {{{pidfd, POLLIN, 0},
+                                          {in_.valid() ? in_.get() : -1, POLLOUT, 0},
+                                          {out_.valid() ? out_.get() : -1, POLLIN, 0},
+                                          {err_.valid() ? err_.get() : -1, POLLIN, 0}}};
+            int n = ::poll(fds.data(), fds.size(), timeout_ms(deadline));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw_errno(errno, "poll a hook");
+            if (n == 0) return false;
+            if (fds[1].revents != 0) feed();
+            if (fds[2].revents != 0 && !read_some(out_.get(), stdout_)) out_.reset();
+            if (fds[3].revents != 0 && !read_some(err_.get(), stderr_)) err_.reset();
+            if (fds[0].revents != 0) {
+                drain();
+                return true;
+            }
         }
     }
-}
 
-// Writes the state to the hook's stdin. A hook that does not read it must
-// not kill us with SIGPIPE: the signal is blocked and consumed, never
-// ignored (an ignored SIGPIPE would be inherited by the container).
-void feed_state(int fd, std::string_view state_json) {
-    sigset_t pipe_set, old;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    ::sigprocmask(SIG_BLOCK, &pipe_set, &old);
-    [[maybe_unused]] ssize_t ignored = ::write(fd, state_json.data(), state_json.size());
-    timespec zero{};
-    ::sigtimedwait(&pipe_set, nullptr, &zero);
-    ::sigprocmask(SIG_SETMASK, &old, nullptr);
-}
+    const Output& stdout_text() const { return stdout_; }
+    const Output& stderr_text() const { return stderr_; }
+
+private:
+    static int timeout_ms(std::optional<Clock::time_point> deadline) {
+        if (!deadline) return -1;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+        return static_cast<int>(std::clamp<decltype(left)>(left + 1, 0, 24 * 3600 * 1000));
+    }
+
+    // Writes the next piece of the state; EPIPE (the hook closed its stdin
+    // or exited) just ends the feeding, as runc ignores it.
+    void feed() {
+        ssize_t n = ::write(in_.get(), state_.data(), state_.size());
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n > 0) state_.remove_prefix(static_cast<std::size_t>(n));
+        if (n < 0 || state_.empty()) in_.reset();
+    }
+
+    // After the exit: what is already in the pipes, without waiting for a
+    // process the hook left behind that may hold them open.
+    void drain() {
+        while (out_.valid() && read_some(out_.get(), stdout_)) {
+        }
+        while (err_.valid() && read_some(err_.get(), stderr_)) {
+        }
+    }
+
+    UniqueFd in_, out_, err_;
+    std::string_view state_;
+    Output stdout_, stderr_;
+};
 
 std::string describe_status(int status) {
     if (WIFEXITED(status)) return fmt::format("exit status {}", WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return fmt::format("killed by signal {}", WTERMSIG(status));
+    if (WIFSIGNALED(status)) return fmt::format("killed by {}", sys::signal_name(WTERMSIG(status)));
     return "ended abnormally";
+}
+
+std::string describe_output(const HookIo& io) {
+    auto text = [](const Output& o) {
+        std::string t = o.text;
+        while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+        return o.truncated ? t + "..." : t;
+    };
+    std::string out;
+    if (!io.stdout_text().text.empty()) out += ", stdout: " + text(io.stdout_text());
+    if (!io.stderr_text().text.empty()) out += ", stderr: " + text(io.stderr_text());
+    return out;
+}
+
+int reap(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) throw_errno(errno, "wait for the hook (pid {})", pid);
+    }
+    return status;
+}
+
+// Reads execve's errno from the child; 0 when the exec succeeded (the pipe
+// closed at exec with no data).
+int exec_error(int fd) {
+    int err = 0;
+    ssize_t n;
+    while ((n = ::read(fd, &err, sizeof err)) < 0 && errno == EINTR) {
+    }
+    return n == static_cast<ssize_t>(sizeof err) ? err : 0;
+}
+
+std::string format_timeout(std::chrono::milliseconds timeout) {
+    return fmt::format("{}s", static_cast<double>(timeout.count()) / 1000.0);
 }
 
 }  // namespace
 
-void run_hook(const oci::Hook& hook, std::string_view state_json, std::string_view kind, std::size_t index) {
+void run_hook(const HookSpec& hook, std::string_view state_json, std::string_view kind, std::size_t index) {
     std::string what = fmt::format("{} hook #{} {}", kind, index, util::quote(hook.path));
-    Pipe input = make_pipe();
-    Pipe output = make_pipe();
-    sys::ClonedProcess child = sys::clone_child(0, -1, [&]() -> int { exec_hook(hook, input.read.get(), output.write.get()); });
-    input.read.reset();
-    output.write.reset();
-    ::fcntl(input.write.get(), F_SETFL, O_NONBLOCK);  // a hook that never reads cannot block us
-    feed_state(input.write.get(), state_json);
-    input.write.reset();
-
-    std::string captured;
-    std::int64_t deadline = hook.timeout ? now_ms() + *hook.timeout * 1000 : -1;
-    bool finished = collect(child.pidfd.get(), output.read.get(), deadline, captured);
-    if (!finished) ::syscall(SYS_pidfd_send_signal, child.pidfd.get(), SIGKILL, nullptr, 0);
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    while (!captured.empty() && (captured.back() == '\n' || captured.back() == ' ')) captured.pop_back();
-    std::string tail = captured.empty() ? "" : fmt::format(": {}", captured);
-    if (!finished) throw_error("{}: timed out after {}s{}", what, *hook.timeout, tail);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && captured.empty()) {
-            throw_error("{}: could not be executed (exit status 127)", what);
+    with_context(what, [&] {
+        ExecArgs exec(hook);
+        Pipe in = make_pipe(), out = make_pipe(), err = make_pipe(), exec_err = make_pipe();
+        ChildFds fds{in.read.get(), out.write.get(), err.write.get(), exec_err.write.get()};
+        sys::ClonedProcess child = sys::clone_child(0, -1, [&]() -> int { exec_hook(hook.path, exec, fds); });
+        in.read.reset();
+        out.write.reset();
+        err.write.reset();
+        exec_err.write.reset();
+        if (int e = exec_error(exec_err.read.get()); e != 0) {
+            reap(child.pid);
+            throw_errno(e, "exec");
         }
-        throw_error("{}: {}{}", what, describe_status(status), tail);
-    }
+        std::optional<Clock::time_point> deadline;
+        if (hook.timeout) deadline = Clock::now() + *hook.timeout;
+        HookIo io(std::move(in.write), std::move(out.read), std::move(err.read), state_json);
+        bool exited = io.run(child.pidfd.get(), deadline);
+        if (!exited) ::syscall(SYS_pidfd_send_signal, child.pidfd.get(), SIGKILL, nullptr, 0);
+        int status = reap(child.pid);
+        if (!exited) throw_error("timed out after {}{}", format_timeout(*hook.timeout), describe_output(io));
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            throw_error("{}{}", describe_status(status), describe_output(io));
+        }
+    });
+}
+
+void run_hooks(const std::vector<HookSpec>& hooks, std::string_view kind, std::string_view state_json) {
+    for (std::size_t i = 0; i < hooks.size(); ++i) run_hook(hooks[i], state_json, kind, i);
+}
+
+HookSpec hook_spec(const oci::Hook& hook) {
+    HookSpec spec{hook.path, hook.args.value_or(std::vector<std::string>{}),
+                  hook.env.value_or(std::vector<std::string>{}), std::nullopt};
+    if (hook.timeout) spec.timeout = std::chrono::seconds(*hook.timeout);
+    return spec;
 }
 
 void run_hooks(const std::vector<oci::Hook>& hooks, std::string_view kind, std::string_view state_json) {
-    for (std::size_t i = 0; i < hooks.size(); ++i) run_hook(hooks[i], state_json, kind, i);
+    for (std::size_t i = 0; i < hooks.size(); ++i) run_hook(hook_spec(hooks[i]), state_json, kind, i);
 }
 
 }  // namespace hull::core

@@ -1,18 +1,39 @@
 // OCI hooks (config.md "POSIX-platform Hooks"): each runs with exactly its
-// args and env, the state JSON on stdin, and its timeout.
+// args and env, the container state JSON on stdin, and its timeout.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
-#include "oci/runtime/spec.hpp"
+namespace hull::oci {
+struct Hook;
+}
 
 namespace hull::core {
 
-// Runs one hook; throws naming the kind, index, path, and the exit status
-// or timeout, with what the hook wrote to stderr.
-void run_hook(const oci::Hook& hook, std::string_view state_json, std::string_view kind, std::size_t index);
+// One hook, independent of the config.json types.
+struct HookSpec {
+    std::string path;               // absolute; execve'd directly, no PATH search
+    std::vector<std::string> args;  // argv, args[0] included; empty means {path}
+    std::vector<std::string> env;   // the whole environment: nothing is inherited
+    std::optional<std::chrono::milliseconds> timeout;
+};
+
+// Runs one hook and waits for it. Throws naming the kind, index and path:
+//   prestart hook #0 "/usr/bin/x": exit status 2, stderr: <what it wrote>
+//   prestart hook #0 "/usr/bin/x": timed out after 5s
+//   prestart hook #0 "/usr/bin/x": exec: no such file or directory
+// stdout and stderr are captured (64 KiB each) for the message only.
+void run_hook(const HookSpec& hook, std::string_view state_json, std::string_view kind, std::size_t index = 0);
 // Runs the hooks of one kind in order; the first failure stops the rest.
+void run_hooks(const std::vector<HookSpec>& hooks, std::string_view kind, std::string_view state_json);
+
+// config.json's hook: timeout in seconds, absent env means an empty one.
+HookSpec hook_spec(const oci::Hook& hook);
 void run_hooks(const std::vector<oci::Hook>& hooks, std::string_view kind, std::string_view state_json);
 
 }  // namespace hull::core
