@@ -77,7 +77,10 @@ void set_domainname(const std::string& domainname) {
 
 void apply_sysctls(const oci::Spec& spec, int root_fd) {
     if (!spec.linux) return;
-    for (const auto& [key, value] : spec.linux->sysctl) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda.
+    for (const auto& entry : spec.linux->sysctl) {
+        const std::string& key = entry.first;
+        const std::string& value = entry.second;
         std::string path = "/proc/sys/" + key;
         for (auto& c : path) {
             if (c == '.') c = '/';
