@@ -13,18 +13,10 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+using hull::test::error_of;
 using namespace hull::sys;
 
 namespace {
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const hull::Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 std::uint64_t bit(int cap) { return std::uint64_t{1} << cap; }
 

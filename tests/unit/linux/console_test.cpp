@@ -18,6 +18,7 @@
 #include "util/error.hpp"
 
 using hull::UniqueFd;
+using hull::test::error_of;
 using namespace hull::sys;
 
 namespace {
@@ -39,15 +40,6 @@ std::string read_some(int fd) {
     char buf[256];
     ssize_t n = ::read(fd, buf, sizeof buf);
     return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-}
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const hull::Error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace

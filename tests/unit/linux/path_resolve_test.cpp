@@ -14,6 +14,7 @@
 #include "util/error.hpp"
 
 using hull::UniqueFd;
+using hull::test::error_of;
 using namespace hull::sys;
 
 namespace {
@@ -47,15 +48,6 @@ struct Rootfs {
         REQUIRE(fd);
     }
 };
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const hull::Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 }  // namespace
 

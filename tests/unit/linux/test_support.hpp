@@ -11,6 +11,8 @@
 #include <functional>
 #include <string>
 
+#include "util/error.hpp"
+
 namespace hull::test {
 
 class TempDir {
@@ -51,6 +53,16 @@ inline int in_child(const std::function<int()>& fn) {
         if (errno != EINTR) return -1;
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The message of the hull::Error fn throws; "" when it throws none.
+inline std::string error_of(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const hull::Error& e) {
+        return e.what();
+    }
+    return "";
 }
 
 }  // namespace hull::test
