@@ -40,7 +40,7 @@ record() {
     fail) failed=$((failed + count)) ;;
     skip) skipped=$((skipped + count)) ;;
   esac
-  report+=("$(printf '%-5s %s' "$result" "$name")")
+  report+=("$(printf '%-5s %4d  %s' "$result" "$count" "$name")")
 }
 
 section() {

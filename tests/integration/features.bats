@@ -74,12 +74,14 @@ teardown() { hull_teardown; }
   for key in v1 v2 systemd systemdUser; do
     jq -e --arg k "$key" '.linux.cgroup[$k] | type == "boolean"' "$F" >/dev/null || fail "linux.cgroup.$key is not a boolean"
   done
-  assert_json_eq "$F" .linux.cgroup.v1 true
-  assert_json_eq "$F" .linux.cgroup.v2 true
+  # Whether each is true is the cgroup issue's to pin: false until hull
+  # manages cgroups is the truthful answer.
 }
 
 @test "features lists seccomp actions, operators and this machine's arch" {
-  [ "$(jq .linux.seccomp.enabled "$F")" = true ] || skip "built without seccomp (linux.seccomp.enabled is not true)"
+  jq -e '.linux.seccomp.enabled | type == "boolean"' "$F" >/dev/null || fail "linux.seccomp.enabled is not a boolean"
+  # The lists come from libseccomp even before seccomp is enforced (enabled false).
+  jq -e '.linux.seccomp.actions' "$F" >/dev/null || skip "no linux.seccomp.actions: built without libseccomp"
   local a
   for a in SCMP_ACT_ALLOW SCMP_ACT_ERRNO SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_TRAP SCMP_ACT_TRACE SCMP_ACT_LOG; do
     jq -e --arg a "$a" '.linux.seccomp.actions | index($a)' "$F" >/dev/null || fail "action $a missing"
