@@ -187,7 +187,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 
-    auto [parent_sync, child_sync] = SyncSocket::make_pair();
+    // Named, not a structured binding: clang 14 cannot capture those in a lambda.
+    auto sync_pair = SyncSocket::make_pair();
+    SyncSocket& parent_sync = sync_pair.first;
+    SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      options.no_pivot, options.no_new_keyring, inherited_fds, plan.join_fds};
     child = sys::clone_child(plan.clone_flags, -1, [&] {

@@ -60,10 +60,9 @@ std::vector<MountEntry> default_mounts(bool rootless) {
     };
     if (rootless) {
         // As runc's ToRootless: no gid=5 (unmapped), /sys bound from the host
-        // (sysfs needs a network namespace we do not own), no cgroup mount.
+        // (sysfs needs a network namespace we do not own); the cgroup mount stays, as runc 1.1 keeps it.
         mounts[2].options = {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"};
         mounts[5] = {"/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"}};
-        mounts.pop_back();
     }
     return mounts;
 }
