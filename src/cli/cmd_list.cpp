@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "core/container.hpp"
+#include "core/state_json.hpp"
 #include "oci/json.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -33,17 +34,7 @@ std::string list_json(const std::vector<core::ContainerSummary>& containers) {
     oci::json::Writer w;
     w.begin_array();
     for (const auto& c : containers) {
-        w.begin_object();
-        w.key("ociVersion").string("1.3.0");
-        w.key("id").string(c.record.id);
-        w.key("pid").integer(shown_pid(c));
-        w.key("status").string(core::status_name(c.status));
-        w.key("bundle").string(c.record.bundle);
-        w.key("rootfs").string(c.record.rootfs);
-        w.key("created").string(c.record.created);
-        w.key("owner").string(owner_name(c.record.owner));
-        if (!c.record.annotations.empty()) w.key("annotations").begin_object().members(c.record.annotations).end_object();
-        w.end_object();
+        oci::write_state(w, core::to_oci_state(c.record, c.status, owner_name(c.record.owner)));
     }
     w.end_array();
     return w.str();

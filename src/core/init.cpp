@@ -87,7 +87,7 @@ void send_console(const InitContext& ctx) {
     ctx.sync.send(SyncType::console_master, "/dev/ptmx", pty.master.get());
     pty.master.reset();
     sys::make_controlling_tty(pty.slave.get());
-    for (int target = 0; target <= 2; ++target) check(::dup2(pty.slave.get(), target), "dup2 the pty onto fd {}", target);
+    sys::setup_console_stdio(pty.slave.get());
 }
 
 void setup_process(const InitContext& ctx, const sys::CapabilitySets& caps) {

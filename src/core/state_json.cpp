@@ -15,23 +15,26 @@ std::string_view status_name(Status status) {
     return "unknown";
 }
 
+oci::State to_oci_state(const ContainerRecord& record, Status status, std::string owner) {
+    oci::State state;
+    state.oci_version = "1.3.0";
+    state.id = record.id;
+    state.status = std::string(status_name(status));
+    state.pid = status == Status::stopped ? 0 : record.init_pid;  // runc: 0 once stopped
+    state.bundle = record.bundle;
+    state.rootfs = record.rootfs;
+    state.created = record.created;
+    state.annotations = record.annotations;
+    state.owner = std::move(owner);
+    return state;
+}
+
 std::string state_json(const ContainerRecord& record, Status status, bool pretty) {
-    // Field order and names as runc's `state` (ENGINES.md): pid is 0 once stopped.
-    oci::json::Writer w(oci::json::WriteOptions{pretty});
-    w.begin_object();
-    w.key("ociVersion").string("1.3.0");
-    w.key("id").string(record.id);
-    w.key("pid").integer(status == Status::stopped ? 0 : record.init_pid);
-    w.key("status").string(status_name(status));
-    w.key("bundle").string(record.bundle);
-    w.key("rootfs").string(record.rootfs);
-    w.key("created").string(record.created);
-    w.key("owner").string("");
-    if (!record.annotations.empty()) w.key("annotations").begin_object().members(record.annotations).end_object();
-    w.end_object();
-    std::string out = w.str();
-    if (pretty && !out.empty() && out.back() == '\n') out.pop_back();
-    return out;
+    oci::State state = to_oci_state(record, status);
+    if (pretty) return oci::state_to_json(state);
+    oci::json::Writer w;
+    oci::write_state(w, state);
+    return w.str();
 }
 
 }  // namespace hull::core

@@ -79,7 +79,7 @@ void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string
     }
 }
 
-void mount_cgroup(const oci::Mount& m, MountOptions& opts, const std::string& target);
+void mount_cgroup(MountOptions& opts, const std::string& target);
 
 void mount_one(int root_fd, const oci::Mount& m) {
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
@@ -91,7 +91,7 @@ void mount_one(int root_fd, const oci::Mount& m) {
         if (bind) {
             mount_bind(m, opts, target);
         } else if (type == "cgroup" || type == "cgroup2") {
-            mount_cgroup(m, opts, target);
+            mount_cgroup(opts, target);
         } else {
             std::string source = m.source.value_or(type);
             check(::mount(source.c_str(), target.c_str(), type.c_str(), opts.flags, opts.data.c_str()), "mount");
@@ -115,7 +115,7 @@ bool host_is_cgroup2() {
 // container's own subtree). On v1 and hybrid hosts the host's hierarchies
 // are bind-mounted, read-only and recursively so, like runc's tmpfs of
 // per-controller binds but without a mount per controller on the start path.
-void mount_cgroup(const oci::Mount& m, MountOptions& opts, const std::string& target) {
+void mount_cgroup(MountOptions& opts, const std::string& target) {
     if (host_is_cgroup2()) {
         check(::mount("cgroup2", target.c_str(), "cgroup2", opts.flags, nullptr), "mount cgroup2");
         return;
@@ -124,7 +124,6 @@ void mount_cgroup(const oci::Mount& m, MountOptions& opts, const std::string& ta
     std::uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
     if (opts.flags & MS_RDONLY) attrs |= MOUNT_ATTR_RDONLY;
     opts.attr_set |= attrs & ~opts.attr_clear;
-    (void)m;
 }
 
 // The parent of the rootfs mount must not be shared, or pivot_root fails
