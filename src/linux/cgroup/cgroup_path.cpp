@@ -1,0 +1,31 @@
+#include "linux/cgroup/cgroup_path.hpp"
+
+#include <vector>
+
+#include "util/strings.hpp"
+
+namespace hull::sys::cgroup {
+
+std::string clean_rooted(std::string_view path) {
+    std::vector<std::string> parts;
+    for (auto& part : util::split(path, '/')) {
+        if (part.empty() || part == ".") continue;
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+            continue;
+        }
+        parts.push_back(std::move(part));
+    }
+    std::string out;
+    for (const auto& p : parts) out += "/" + p;
+    return out.empty() ? "/" : out;
+}
+
+std::string path_in_hierarchy(std::string_view cgroups_path, std::string_view container_id, const Hierarchy& h) {
+    if (cgroups_path.starts_with('/')) return clean_rooted(cgroups_path);
+    std::string_view relative = cgroups_path.empty() ? container_id : cgroups_path;
+    std::string inner = clean_rooted(relative);  // cannot climb out of own_path
+    return clean_rooted(h.own_path + inner);
+}
+
+}  // namespace hull::sys::cgroup

@@ -1,0 +1,21 @@
+// Where a container's cgroup goes in each hierarchy (config-linux.md
+// "cgroupsPath"), with runc's rules for the cgroupfs driver: an absolute
+// path is taken from the hierarchy's root, a relative one from the
+// runtime's own cgroup in that hierarchy, and an empty one means the
+// container id (relative). ".." never climbs above where the path starts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "linux/cgroup/layout.hpp"
+
+namespace hull::sys::cgroup {
+
+// Lexically cleans path as rooted at "/": "a/../../b" → "/b", "//x/" → "/x".
+std::string clean_rooted(std::string_view path);
+
+// The path inside hierarchy h, starting with "/".
+std::string path_in_hierarchy(std::string_view cgroups_path, std::string_view container_id, const Hierarchy& h);
+
+}  // namespace hull::sys::cgroup
