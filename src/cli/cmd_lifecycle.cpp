@@ -9,7 +9,7 @@
 
 namespace hull::cli {
 
-core::CreateOptions create_options(const ParsedArgs& args, std::string_view command) {
+core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, std::string_view command) {
     expect_args(args, 1, command, "a container id");
     core::CreateOptions o;
     o.id = args.positionals()[0];
@@ -22,12 +22,14 @@ core::CreateOptions create_options(const ParsedArgs& args, std::string_view comm
     auto n = util::parse_u64(fds);
     if (!n || *n > 65536) throw_error("{}: --preserve-fds: expected a number of fds, got {}", command, util::quote(fds));
     o.preserve_fds = static_cast<int>(*n);
+    o.systemd_cgroup = ctx.global.systemd_cgroup;
+    o.cgroups_disabled = ctx.global.cgroup_manager == "disabled";
     return o;
 }
 
 int run_create(const Context& ctx, const ParsedArgs& args) {
     core::StateRoot root(ctx.global.root);
-    core::create_container(root, create_options(args, "create"), ctx.log);
+    core::create_container(root, create_options(ctx, args, "create"), ctx.log);
     return 0;
 }
 

@@ -4,11 +4,11 @@
 
 namespace hull::cli {
 
-core::CreateOptions create_options(const ParsedArgs& args, std::string_view command);
+core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, std::string_view command);
 
 int run_run(const Context& ctx, const ParsedArgs& args) {
     core::RunOptions options;
-    options.create = create_options(args, "run");
+    options.create = create_options(ctx, args, "run");
     options.detach = args.flag("detach");
     options.keep = args.flag("keep");
     return core::run_container(core::StateRoot(ctx.global.root), std::move(options), ctx.log);

@@ -23,6 +23,8 @@ struct CreateOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
+    bool systemd_cgroup = false;    // --systemd-cgroup: cgroupsPath is slice:prefix:name
+    bool cgroups_disabled = false;  // --cgroup-manager=disabled
     // `run` in the foreground takes the pty master itself instead of a socket.
     std::function<void(UniqueFd master)> console_handler;
 };

@@ -17,6 +17,7 @@
 #include "core/hooks.hpp"
 #include "core/init.hpp"
 #include "core/state_json.hpp"
+#include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
 #include "linux/namespaces.hpp"
@@ -60,6 +61,7 @@ void check_console_flags(const oci::Spec& spec, const CreateOptions& options) {
 struct NamespacePlan {
     std::uint64_t clone_flags = 0;
     bool new_user = false;
+    bool new_cgroup = false;  // unshared by the init, not cloned: see init.cpp
     std::vector<UniqueFd> owned_fds;
     std::vector<std::pair<int, std::string>> join_fds;
     UniqueFd pid_join_fd;
@@ -81,6 +83,8 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
             join_user = join_user || ns.type == "user";
             plan.join_fds.emplace_back(fd.get(), ns.type);
             plan.owned_fds.push_back(std::move(fd));
+        } else if (ns.type == "cgroup") {
+            plan.new_cgroup = true;
         } else if (ns.type != "time") {  // time: unshared by init, see init.cpp
             plan.clone_flags |= static_cast<std::uint64_t>(kind->clone_flag);
             plan.new_user = plan.new_user || ns.type == "user";
@@ -121,13 +125,31 @@ void kill_and_reap(const sys::ClonedProcess& child) {
     }
 }
 
+// The container's cgroups, made before the init exists; none with
+// --cgroup-manager=disabled (podman's), as runc.
+std::unique_ptr<sys::cgroup::Manager> make_cgroups(const oci::Spec& spec, const CreateOptions& options) {
+    if (options.cgroups_disabled) return nullptr;
+    std::string path = spec.linux && spec.linux->cgroups_path ? *spec.linux->cgroups_path : "";
+    auto cgroups = with_context("linux.cgroupsPath", [&] {
+        return sys::cgroup::make_manager({path, options.id, options.systemd_cgroup});
+    });
+    return cgroups;
+}
+
+// Puts the init in its cgroups and applies linux.resources, before it
+// does anything in the container.
+void place_in_cgroups(sys::cgroup::Manager* cgroups, pid_t pid, const oci::Spec& spec) {
+    if (cgroups == nullptr) return;
+    cgroups->enter(pid);
+    if (spec.linux && spec.linux->resources) cgroups->set(*spec.linux->resources);
+}
+
 // Drives the child through the protocol (sync_protocol.hpp) up to "ready".
 void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Spec& spec, const NamespacePlan& plan,
-                const CreateOptions& options, const ContainerRecord& record) {
-    if (plan.new_user) {
-        write_id_maps(child.pid, spec);
-        sync.send(SyncType::id_maps_written);
-    }
+                const CreateOptions& options, const ContainerRecord& record, sys::cgroup::Manager* cgroups) {
+    place_in_cgroups(cgroups, child.pid, spec);
+    if (plan.new_user) write_id_maps(child.pid, spec);
+    sync.send(SyncType::parent_setup_done);
     expect_message(sync, SyncType::mounts_ready);
     std::string state = state_json(record, Status::creating, false);
     if (spec.hooks) {
@@ -169,8 +191,14 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
 
     ContainerDir dir = root.create(options.id);
     sys::ClonedProcess child;
+    std::unique_ptr<sys::cgroup::Manager> cgroups;
     ScopeExit cleanup([&] {
         kill_and_reap(child);
+        try {
+            if (cgroups) cgroups->destroy();
+        } catch (const Error& e) {
+            log.warning(fmt::format("cleanup of {}: {}", options.id, e.what()));
+        }
         try {
             dir.remove();
         } catch (const Error& e) {
@@ -185,6 +213,16 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     UniqueFd fifo_fd = util::open_fd(fifo, O_PATH);
     UniqueFd proc_fd = util::open_fd("/proc", O_PATH | O_DIRECTORY);
     util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
+    ContainerRecord record{options.id, bundle, rootfs, util::rfc3339_now(true), ::getuid(), 0, 0, false,
+                           spec.annotations, {}};
+    cgroups = make_cgroups(spec, options);
+    if (cgroups) {
+        // Saved before the directories exist, so `delete --force` after a
+        // SIGKILLed create finds them.
+        record.cgroups = cgroups->saved();
+        dir.save(record);
+        cgroups->prepare();
+    }
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 
     // Named, not a structured binding: clang 14 cannot capture those in a lambda.
@@ -192,18 +230,19 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
-                     options.no_pivot, options.no_new_keyring, inherited_fds, plan.join_fds};
-    child = sys::clone_child(plan.clone_flags, -1, [&] {
+                     plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
+                     inherited_fds, plan.join_fds};
+    child = sys::clone_child(plan.clone_flags, cgroups ? cgroups->clone_fd() : -1, [&] {
         parent_sync.close();
         return init_main(init);
     });
     child_sync.close();
     log.debug("container {}: init is pid {}", options.id, child.pid);
 
-    ContainerRecord record{options.id, bundle, rootfs, util::rfc3339_now(true), ::getuid(), child.pid,
-                           sys::process_start_time(child.pid).value_or(0), false, spec.annotations};
+    record.init_pid = child.pid;
+    record.init_start_time = sys::process_start_time(child.pid).value_or(0);
     dir.save(record);  // before anything can fail, so `delete --force` finds the init
-    drive_init(child, parent_sync, spec, plan, options, record);
+    drive_init(child, parent_sync, spec, plan, options, record, cgroups.get());
     record.setup_done = true;
     dir.save(record);
     if (!options.pid_file.empty()) {

@@ -1,6 +1,7 @@
 #include "core/init.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
@@ -155,18 +156,21 @@ void init_sequence(InitContext& ctx) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (ctx.new_user_namespace) expect_message(ctx.sync, SyncType::id_maps_written);
+    expect_message(ctx.sync, SyncType::parent_setup_done);
     join_namespaces(ctx);
     if (ctx.new_user_namespace) {
         check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
         check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
     }
+    // Only now, inside the container's cgroups: a cgroup namespace is
+    // rooted where its creator stands (cgroup_namespaces(7)).
+    if (ctx.new_cgroup_namespace) check(::unshare(CLONE_NEWCGROUP), "create cgroup namespace");
     setup_time_namespace(spec);
     // Its own session: the container must not share the caller's terminal
     // job control, and a pty can only become the controlling tty of a leader.
     check(::setsid(), "setsid");
     if (!ctx.no_new_keyring) join_session_keyring();
-    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace};
+    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace}};
     sys::prepare_rootfs(spec, rootfs);
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);

@@ -2,6 +2,7 @@
 // to the execve of process.args (DESIGN.md "The process model", step 3).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "core/sync_protocol.hpp"
@@ -19,6 +20,8 @@ struct InitContext {
     int exec_fifo_fd = -1;           // O_PATH fd of the state dir's exec.fifo
     int host_proc_fd = -1;           // O_PATH fd of the host's /proc, to reopen the fifo
     bool new_user_namespace = false;
+    bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroups
+    std::map<std::string, std::string> cgroup_paths;  // the container's cgroups (SavedCgroups::paths)
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;

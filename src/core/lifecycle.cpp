@@ -11,6 +11,7 @@
 #include "core/container.hpp"
 #include "core/hooks.hpp"
 #include "core/state_json.hpp"
+#include "linux/cgroup/manager.hpp"
 #include "linux/pidfd.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
@@ -56,6 +57,20 @@ void release_init(const ContainerDir& dir, const ContainerRecord& record) {
     ::unlink(fifo.c_str());
 }
 
+// Without its own pid namespace a container's other processes outlive its
+// init: they are killed through the cgroup before it goes (as runc).
+void remove_cgroups(const ContainerRecord& record, const util::Logger& log) {
+    if (record.cgroups.paths.empty()) return;
+    auto cgroups = sys::cgroup::load_manager(record.cgroups);
+    try {
+        if (cgroups->frozen()) cgroups->freeze(false);
+        cgroups->kill_all(SIGKILL);
+    } catch (const Error& e) {
+        log.debug("delete {}: {}", record.id, e.what());
+    }
+    cgroups->destroy();
+}
+
 }  // namespace
 
 Status container_status(const ContainerDir& dir, const ContainerRecord& record) {
@@ -63,6 +78,7 @@ Status container_status(const ContainerDir& dir, const ContainerRecord& record) 
                                                                                                 : Status::stopped;
     if (!sys::process_alive(record.init_pid, record.init_start_time)) return Status::stopped;
     if (dir.has_exec_fifo()) return Status::created;
+    if (!record.cgroups.paths.empty() && sys::cgroup::load_manager(record.cgroups)->frozen()) return Status::paused;
     return Status::running;
 }
 
@@ -100,6 +116,10 @@ void kill_container(const StateRoot& root, const std::string& id, int signal, bo
         if (all) return;
         throw_error("container not running");
     }
+    if (all && !record.cgroups.paths.empty()) {
+        sys::cgroup::load_manager(record.cgroups)->kill_all(signal);
+        return;
+    }
     init->send_signal(signal);
 }
 
@@ -120,6 +140,7 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
             init->send_signal(SIGKILL);
             init->wait_exit(5000);
         }
+        remove_cgroups(*record, log);
     }
     std::optional<oci::Spec> spec;
     try {

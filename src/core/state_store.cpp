@@ -80,6 +80,13 @@ std::string record_to_json(const ContainerRecord& r) {
     w.key("init_start_time").unsigned_integer(r.init_start_time);
     w.key("setup_done").boolean(r.setup_done);
     w.key("annotations").begin_object().members(r.annotations).end_object();
+    w.key("cgroups").begin_object();
+    w.key("driver").string(r.cgroups.driver);
+    w.key("paths").begin_object();
+    for (const auto& [name, path] : r.cgroups.paths) w.key(name).string(path);
+    w.end_object();
+    w.key("systemd_unit").string(r.cgroups.systemd_unit);
+    w.end_object();
     w.end_object();
     return w.str();
 }
@@ -100,6 +107,16 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
         auto annotations = obj.required("annotations");
         json::ObjectReader{annotations};  // type check
         r.annotations = annotations.value().members();
+        if (auto cgroups = obj.optional("cgroups")) {
+            json::ObjectReader c{*cgroups};
+            r.cgroups.driver = c.required("driver").string();
+            r.cgroups.systemd_unit = c.required("systemd_unit").string();
+            auto paths = c.required("paths");
+            json::ObjectReader{paths};  // type check
+            for (const auto& member : paths.value().members()) {
+                r.cgroups.paths[member.key] = json::Reader(member.value, paths.path() + "." + member.key).string();
+            }
+        }
         return r;
     });
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/cgroup/manager.hpp"
 #include "oci/json.hpp"
 #include "util/unique_fd.hpp"
 
@@ -29,6 +30,7 @@ struct ContainerRecord {
     std::uint64_t init_start_time = 0;  // with the pid, survives pid reuse
     bool setup_done = false;            // false while create is still running
     oci::json::Object annotations;
+    sys::cgroup::SavedCgroups cgroups;  // empty: the container has none (--cgroup-manager disabled)
 };
 
 std::string record_to_json(const ContainerRecord& record);

@@ -24,7 +24,7 @@ constexpr std::size_t kMaxMessage = 64 * 1024;
 
 std::string_view sync_type_name(SyncType type) {
     switch (type) {
-        case SyncType::id_maps_written: return "id_maps_written";
+        case SyncType::parent_setup_done: return "parent_setup_done";
         case SyncType::mounts_ready: return "mounts_ready";
         case SyncType::continue_setup: return "continue_setup";
         case SyncType::console_master: return "console_master";

@@ -3,8 +3,10 @@
 //
 //  step | sender | message              | what happens in between
 //  -----+--------+----------------------+------------------------------------------------
-//   1   | parent | id_maps_written      | only with a new user namespace: the parent wrote
-//       |        |                      | uid_map/gid_map; the child may now act as root
+//   1   | parent | parent_setup_done    | the parent wrote uid_map/gid_map (new user
+//       |        |                      | namespace) and moved the child into its cgroups;
+//       |        |                      | the child may act as root and makes its cgroup
+//       |        |                      | namespace (rooted at the container's cgroup)
 //   2   | child  | mounts_ready         | namespaces joined, every mount made, before
 //       |        |                      | pivot_root; the parent runs prestart and
 //       |        |                      | createRuntime hooks (runtime namespace)
@@ -31,7 +33,7 @@
 namespace hull::core {
 
 enum class SyncType : std::uint32_t {
-    id_maps_written = 1,
+    parent_setup_done = 1,
     mounts_ready,
     continue_setup,
     console_master,

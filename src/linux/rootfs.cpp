@@ -79,9 +79,10 @@ void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string
     }
 }
 
-void mount_cgroup(MountOptions& opts, const std::string& target);
+void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const std::string& target,
+                  const RootfsContext& ctx);
 
-void mount_one(int root_fd, const oci::Mount& m) {
+void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx) {
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
     std::string type = m.type.value_or("");
     bool bind = opts.bind || type == "bind";
@@ -91,7 +92,7 @@ void mount_one(int root_fd, const oci::Mount& m) {
         if (bind) {
             mount_bind(m, opts, target);
         } else if (type == "cgroup" || type == "cgroup2") {
-            mount_cgroup(opts, target);
+            mount_cgroup(root_fd, m, opts, target, ctx);
         } else {
             std::string source = m.source.value_or(type);
             check(::mount(source.c_str(), target.c_str(), type.c_str(), opts.flags, opts.data.c_str()), "mount");
@@ -111,11 +112,15 @@ bool host_is_cgroup2() {
     return ::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0;
 }
 
-// cgroup2 is mounted directly (with a cgroup namespace it shows the
-// container's own subtree). On v1 and hybrid hosts the host's hierarchies
-// are bind-mounted, read-only and recursively so, like runc's tmpfs of
-// per-controller binds but without a mount per controller on the start path.
-void mount_cgroup(MountOptions& opts, const std::string& target) {
+// The container's own cgroups (cgroup/container_view.hpp). Without cgroups
+// of its own (--cgroup-manager=disabled), cgroup2 is mounted directly, or on
+// v1 and hybrid hosts the host's hierarchies are bind-mounted read-only.
+void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const std::string& target,
+                  const RootfsContext& ctx) {
+    if (!ctx.cgroups.paths.empty()) {
+        cgroup::mount_container_view(root_fd, m.destination, target, opts.flags, ctx.cgroups);
+        return;
+    }
     if (host_is_cgroup2()) {
         check(::mount("cgroup2", target.c_str(), "cgroup2", opts.flags, nullptr), "mount cgroup2");
         return;
@@ -154,7 +159,7 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
     bool dev_is_bind = false;
     for (const auto& m : spec.mounts) {
-        mount_one(root_fd.get(), m);
+        mount_one(root_fd.get(), m, ctx);
         if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
     }
     if (!dev_is_bind) setup_dev(root_fd.get(), spec, ctx.in_user_namespace);

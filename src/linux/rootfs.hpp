@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "linux/cgroup/container_view.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
@@ -17,6 +18,7 @@ namespace hull::sys {
 struct RootfsContext {
     std::string rootfs;       // absolute host path of root.path
     bool in_user_namespace;   // mknod is not allowed: bind devices from the host
+    cgroup::ContainerView cgroups;  // what a "cgroup" mount shows
 };
 
 // Before pivot_root: propagation, the rootfs bind, every mount, /dev, devices.

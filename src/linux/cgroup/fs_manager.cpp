@@ -130,9 +130,10 @@ void FsManager::prepare() {
             inherit_cpuset(dir);
         }
     }
-    if (const std::string* dir = v2_dir()) {
-        v2_fd_ = util::open_fd(*dir, O_PATH | O_DIRECTORY);
-    }
+    // clone3 can start the init inside its cgroup on a unified host; with
+    // v1 hierarchies beside it, enter() places it everywhere alike.
+    const std::string* dir = v2_dir();
+    if (dir != nullptr && saved_.paths.size() == 1) v2_fd_ = util::open_fd(*dir, O_PATH | O_DIRECTORY);
 }
 
 void FsManager::enter(pid_t pid) {
