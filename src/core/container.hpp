@@ -41,6 +41,13 @@ std::string container_state_json(const StateRoot& root, const std::string& id);
 void kill_container(const StateRoot& root, const std::string& id, int signal, bool all);
 void delete_container(const StateRoot& root, const std::string& id, bool force, const util::Logger& log);
 
+// cgroup_ops.cpp
+void pause_container(const StateRoot& root, const std::string& id);
+void resume_container(const StateRoot& root, const std::string& id);
+// Merges changes into the container's resources (zero = unchanged) and applies them.
+void update_container(const StateRoot& root, const std::string& id, const oci::Resources& changes);
+std::vector<pid_t> container_pids(const StateRoot& root, const std::string& id);
+
 struct ContainerSummary {
     ContainerRecord record;
     Status status;
