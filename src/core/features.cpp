@@ -33,8 +33,8 @@ oci::LinuxFeatures linux_features() {
     for (const auto& kind : sys::namespace_kinds()) namespaces.emplace_back(kind.spec_name);
     l.namespaces = namespaces;
     l.capabilities = sys::all_capability_names();
-    // Resources are not applied yet (the cgroups issue); nothing is claimed.
-    l.cgroup = oci::CgroupFeatures{false, false, false, false, false, {}};
+    // cgroupfs v1 (and hybrid) and v2; the systemd driver is not built yet.
+    l.cgroup = oci::CgroupFeatures{true, true, false, false, true, {}};
     l.seccomp = seccomp_features();
     l.apparmor = oci::EnabledFeature{false, {}};
     l.selinux = oci::EnabledFeature{false, {}};

@@ -74,8 +74,9 @@ teardown() { hull_teardown; }
   for key in v1 v2 systemd systemdUser; do
     jq -e --arg k "$key" '.linux.cgroup[$k] | type == "boolean"' "$F" >/dev/null || fail "linux.cgroup.$key is not a boolean"
   done
-  # Whether each is true is the cgroup issue's to pin: false until hull
-  # manages cgroups is the truthful answer.
+  # hull drives cgroupfs v1 (and hybrid) and v2 itself.
+  assert_json_eq "$F" '.linux.cgroup.v1' true
+  assert_json_eq "$F" '.linux.cgroup.v2' true
 }
 
 @test "features lists seccomp actions, operators and this machine's arch" {

@@ -1,0 +1,56 @@
+# Helpers for the cgroup suites (load after lifecycle_setup). They find a
+# container's cgroups from /proc/PID/cgroup, as an outside observer would,
+# so the same tests check runc (RUNTIME=runc) too.
+
+# cg_dir PID CONTROLLER: the host directory of PID's cgroup that carries
+# CONTROLLER: the v1 hierarchy with it, else the v2 hierarchy. "unified"
+# as CONTROLLER names the v2 directory itself.
+cg_dir() {
+  local pid=$1 ctrl=$2 path mnt
+  if [ "$ctrl" != unified ]; then
+    path=$(awk -F: -v c="$ctrl" '$1 != "0" { n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
+    if [ -n "$path" ]; then
+      mnt=$(findmnt -rn -t cgroup -o TARGET,OPTIONS | awk -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) { print $1; exit } }')
+      echo "$mnt$path"
+      return 0
+    fi
+  fi
+  path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+  mnt=$(findmnt -rn -t cgroup2 -o TARGET | head -n 1)
+  [ -n "$mnt" ] || return 1
+  echo "$mnt$path"
+}
+
+# host_has_controller CONTROLLER: a v1 hierarchy or the v2 root offers it.
+host_has_controller() {
+  local v2
+  findmnt -rn -t cgroup -o OPTIONS | tr ',' '\n' | grep -qx "$1" && return 0
+  v2=$(findmnt -rn -t cgroup2 -o TARGET | head -n 1)
+  [ -n "$v2" ] && tr ' ' '\n' < "$v2/cgroup.controllers" | grep -qx "$1"
+}
+
+require_controller() {
+  host_has_controller "$1" || skip "this host has no $1 cgroup controller"
+}
+
+# is_v1 CONTROLLER: the controller is driven through a v1 hierarchy here.
+is_v1() {
+  findmnt -rn -t cgroup -o OPTIONS | tr ',' '\n' | grep -qx "$1"
+}
+
+# fail MESSAGE: as helpers.bash's, for suites that load only lifecycle_setup.
+declare -F fail >/dev/null || fail() {
+  echo "FAIL: $*" >&2
+  return 1
+}
+
+# init_pid ID
+init_pid() {
+  runtime state "$1" | jq -r .pid
+}
+
+# start_sleeper ID: a detached container that sleeps, with the test's bundle.
+start_sleeper() {
+  run_detached run -d --bundle "$BUNDLE" "$1"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}

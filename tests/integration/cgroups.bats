@@ -1,0 +1,342 @@
+#!/usr/bin/env bats
+# cgroups: placement (cgroupsPath), every resource has its value and its
+# effect, update, pause/resume, ps, kill --all, delete leaves nothing.
+# Runs on this host (cgroup v1/hybrid) and in the VM lane (tests/vm: v2,
+# systemd); a controller the host lacks is skipped with its name.
+
+load lifecycle_setup
+load cgroups
+
+setup() {
+  lifecycle_setup
+  CG_PARENTS=()
+}
+
+teardown() {
+  lifecycle_teardown
+  # Parents a test made for an absolute cgroupsPath (runtimes remove only the leaf).
+  local dir
+  for dir in "${CG_PARENTS[@]}"; do rmdir "$dir" 2>/dev/null || true; done
+}
+
+@test "cgroups: by default the init is in a cgroup named after the id in every hierarchy, removed by delete" {
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  dirs=()
+  while IFS=: read -r _ ctrls path; do
+    [[ "$path" == */"$ID" ]] || fail "hierarchy '$ctrls': $path is not named after $ID"
+  done < "/proc/$pid/cgroup"
+  for c in memory pids unified; do
+    d=$(cg_dir "$pid" "$c") || continue
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  [ "${#dirs[@]}" -gt 0 ]
+  runtime delete --force "$ID"
+  for d in "${dirs[@]}"; do [ ! -e "$d" ] || fail "$d left behind"; done
+}
+
+@test "cgroups: an absolute cgroupsPath is taken from each hierarchy's root" {
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "/$ID-parent/inner" '.linux.cgroupsPath = $p'
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  d=$(cg_dir "$pid" pids)
+  [[ "$d" == */"$ID-parent/inner" ]] || fail "pids cgroup is $d"
+  [[ "$(dirname "$d")" == "$(findmnt -rn -o TARGET --target "$d" | head -1)/$ID-parent" ]] ||
+    [[ "$(dirname "$d")" == */"$ID-parent" ]]
+  CG_PARENTS=($(awk -F: -v p="/$ID-parent/inner" '$3 == p' "/proc/$pid/cgroup" | while IFS=: read -r _ c _; do
+    if [ -z "$c" ]; then echo "$(findmnt -rn -t cgroup2 -o TARGET | head -1)/$ID-parent"; else
+      c=${c#name=}; echo "$(findmnt -rn -t cgroup -o TARGET | grep -E "/($c|$c,[^/]*|[^/]*,$c)$" | head -1)/$ID-parent"; fi; done))
+  runtime delete --force "$ID"
+  [ ! -e "$d" ]
+}
+
+@test "cgroups: a cgroupsPath with .. cannot climb above the hierarchy" {
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "/../../$ID-dots" '.linux.cgroupsPath = $p'
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  grep -q ":/$ID-dots\$" "/proc/$pid/cgroup"
+}
+
+@test "cgroups: memory.limit is in the cgroup and an allocation beyond it is OOM-killed" {
+  require_controller memory
+  make_bundle "$BUNDLE" sh -c 'dd if=/dev/zero of=/dev/null bs=128M count=1 && echo survived'
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 33554432}'
+  runtime run --bundle "$BUNDLE" "$ID" > "$TEST_DIR/out" 2>&1 && st=0 || st=$?
+  [ "$st" -eq 137 ] || { cat "$TEST_DIR/out"; fail "dd exited $st, expected 137 (OOM kill)"; }
+  ! grep -q survived "$TEST_DIR/out"
+}
+
+@test "cgroups: memory limit and reservation files" {
+  require_controller memory
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432}'
+  start_sleeper "$ID"
+  d=$(cg_dir "$(init_pid "$ID")" memory)
+  if is_v1 memory; then
+    [ "$(cat "$d/memory.limit_in_bytes")" = 67108864 ]
+    [ "$(cat "$d/memory.soft_limit_in_bytes")" = 33554432 ]
+  else
+    [ "$(cat "$d/memory.max")" = 67108864 ]
+    [ "$(cat "$d/memory.low")" = 33554432 ]
+  fi
+}
+
+@test "cgroups: pids.limit is in the cgroup and a fork beyond it fails" {
+  require_controller pids
+  make_bundle "$BUNDLE" sh -c 'cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null; for i in 1 2 3 4 5 6 7 8; do sleep 5 & done 2>&1; wait'
+  update_config "$BUNDLE" '.linux.resources.pids = {"limit": 4}'
+  runtime run --bundle "$BUNDLE" "$ID" > "$TEST_DIR/out" 2>&1 || true
+  head -n 1 "$TEST_DIR/out" | grep -qx 4 || { cat "$TEST_DIR/out"; fail "pids.max inside is not 4"; }
+  grep -qi "can't fork\|resource temporarily unavailable" "$TEST_DIR/out" || { cat "$TEST_DIR/out"; fail "forks beyond pids.max succeeded"; }
+}
+
+@test "cgroups: cpu shares, quota and period (runc's v2 conversions)" {
+  require_controller cpu
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.cpu = {"shares": 512, "quota": 20000, "period": 100000}'
+  start_sleeper "$ID"
+  d=$(cg_dir "$(init_pid "$ID")" cpu)
+  if is_v1 cpu; then
+    [ "$(cat "$d/cpu.shares")" = 512 ]
+    [ "$(cat "$d/cpu.cfs_quota_us")" = 20000 ]
+    [ "$(cat "$d/cpu.cfs_period_us")" = 100000 ]
+  else
+    # 1 + ((512 - 2) * 9999) / 262142 = 20
+    [ "$(cat "$d/cpu.weight")" = 20 ]
+    [ "$(cat "$d/cpu.max")" = "20000 100000" ]
+  fi
+}
+
+@test "cgroups: cpuset cpus and mems" {
+  require_controller cpuset
+  make_bundle "$BUNDLE" sh -c 'grep Cpus_allowed_list /proc/self/status'
+  update_config "$BUNDLE" '.linux.resources.cpu = {"cpus": "0", "mems": "0"}'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Cpus_allowed_list:"*"0" ]] || fail "cpus inside: $output"
+}
+
+@test "cgroups: blkio throttle on the device of /" {
+  is_v1 blkio || require_controller io
+  dev=$(findmnt -rn -o MAJ:MIN --target / | head -1)
+  major=${dev%%:*} minor=${dev##*:}
+  [ -e "/sys/dev/block/$major:$minor" ] || skip "/ is not on a block device ($dev)"
+  # Throttling works on whole disks; take the partition's parent if any.
+  if [ -e "/sys/dev/block/$major:$minor/partition" ]; then
+    parent=$(basename "$(dirname "$(readlink -f "/sys/dev/block/$major:$minor")")")
+    dev=$(cat "/sys/block/$parent/dev"); major=${dev%%:*} minor=${dev##*:}
+  fi
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --argjson ma "$major" --argjson mi "$minor" \
+    '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": $ma, "minor": $mi, "rate": 1048576}]}'
+  start_sleeper "$ID"
+  if is_v1 blkio; then
+    d=$(cg_dir "$(init_pid "$ID")" blkio)
+    grep -qx "$major:$minor 1048576" "$d/blkio.throttle.read_bps_device"
+  else
+    d=$(cg_dir "$(init_pid "$ID")" io)
+    grep -q "^$major:$minor rbps=1048576 " "$d/io.max"
+  fi
+}
+
+@test "cgroups: hugepage limits" {
+  require_controller hugetlb
+  size=$(ls /sys/kernel/mm/hugepages/ 2>/dev/null | sed 's/hugepages-//; s/kB$//' | sort -n | head -1)
+  [ -n "$size" ] || skip "no huge page sizes in /sys/kernel/mm/hugepages"
+  # The kernel's names: 2MB, 1GB.
+  if [ "$size" -ge 1048576 ]; then name="$((size / 1048576))GB"; else name="$((size / 1024))MB"; fi
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg n "$name" '.linux.resources.hugepageLimits = [{"pageSize": $n, "limit": 4194304}]'
+  start_sleeper "$ID"
+  d=$(cg_dir "$(init_pid "$ID")" hugetlb)
+  if is_v1 hugetlb; then f="$d/hugetlb.$name.limit_in_bytes"; else f="$d/hugetlb.$name.max"; fi
+  [ "$(cat "$f")" = 4194304 ] || fail "$f: $(cat "$f")"
+}
+
+@test "cgroups: unified key/values go to a v2 hierarchy, and are refused without one" {
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.unified = {"pids.max": "11"}'
+  v2=$(findmnt -rn -t cgroup2 -o TARGET | head -1)
+  if [ -n "$v2" ] && tr ' ' '\n' < "$v2/cgroup.controllers" | grep -qx pids; then
+    start_sleeper "$ID"
+    [ "$(cat "$(cg_dir "$(init_pid "$ID")" unified)/pids.max")" = 11 ]
+  else
+    hull_only "runc ignores linux.resources.unified when the v2 hierarchy lacks the controller"
+    run_detached run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"linux.resources.unified"* ]] || fail "$output"
+  fi
+}
+
+@test "cgroups: a limit on a controller the host lacks names the controller" {
+  hull_only "runc silently skips missing controllers"
+  host_has_controller net_cls && skip "this host has net_cls"
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.linux.resources.network = {"classID": 1048577}'
+  run_detached run -d --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"net_cls"* ]] || fail "$output"
+  [ -z "$(ls "$TEST_ROOT")" ] || fail "state left: $(ls "$TEST_ROOT")"
+  ! grep -rqs . "$(findmnt -rn -t cgroup -o TARGET | head -1)/$ID" || fail "cgroup left"
+}
+
+@test "cgroups: a failed create leaves no cgroup behind" {
+  require_controller cpuset
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.linux.resources.cpu = {"cpus": "4095"}'
+  run_detached create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  for mnt in $(findmnt -rn -t cgroup,cgroup2 -o TARGET); do
+    own=$(find "$mnt" -maxdepth 4 -type d -name "$ID" 2>/dev/null | head -1)
+    [ -z "$own" ] || fail "cgroup left behind: $own"
+  done
+}
+
+@test "cgroups: the container sees only its own cgroups, with its limits" {
+  require_controller pids
+  make_bundle "$BUNDLE" sh -c 'cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max; ls /sys/fs/cgroup/pids 2>/dev/null | grep -c "^'"$ID"'" || true'
+  update_config "$BUNDLE" '.linux.resources.pids = {"limit": 77}'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 77 ] || fail "$output"
+}
+
+@test "cgroups: with a cgroup namespace the container's cgroups are its root" {
+  make_bundle "$BUNDLE" cat /proc/self/cgroup
+  update_config "$BUNDLE" '.linux.namespaces += [{"type": "cgroup"}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  for line in "${lines[@]}"; do
+    [[ "$line" == *":/" ]] || fail "not rooted at the container's cgroup: $line"
+  done
+}
+
+@test "update changes live limits; zero fields are unchanged" {
+  require_controller pids
+  require_controller memory
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources = {"pids": {"limit": 20}, "memory": {"limit": 67108864}}'
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  runtime update --pids-limit 9 "$ID"
+  [ "$(cat "$(cg_dir "$pid" pids)/pids.max")" = 9 ]
+  echo '{"memory": {"limit": 0}, "pids": {"limit": 12}}' | runtime update --resources - "$ID"
+  [ "$(cat "$(cg_dir "$pid" pids)/pids.max")" = 12 ]
+  m=$(cg_dir "$pid" memory)
+  if is_v1 memory; then f=$m/memory.limit_in_bytes; else f=$m/memory.max; fi
+  [ "$(cat "$f")" = 67108864 ] || fail "memory limit changed by a zero: $(cat "$f")"
+  runtime update --memory 100m "$ID"
+  [ "$(cat "$f")" = 104857600 ]
+}
+
+@test "update rejects a bad size and a bad --resources document, naming them" {
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID"
+  run runtime update --memory 12zz "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"12zz"* ]]
+  run runtime update --resources - "$ID" <<< '{"pids": {"limit": "x"}}'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"limit"* ]] || fail "$output"
+}
+
+# read_counter PID: the counter file, retried while the writer has it truncated.
+read_counter() {
+  local v i
+  for i in $(seq 100); do
+    v=$(cat "/proc/$1/root/dev/shm/counter" 2>/dev/null)
+    [ -n "$v" ] && { echo "$v"; return 0; }
+  done
+  return 1
+}
+
+@test "pause stops the container's processes, resume lets them go on; state says paused" {
+  make_bundle "$BUNDLE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /dev/shm/c.tmp; mv /dev/shm/c.tmp /dev/shm/counter; done'
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  sleep 0.3
+  runtime pause "$ID"
+  [ "$(container_status "$ID")" = paused ]
+  a=$(read_counter "$pid"); sleep 0.3; b=$(read_counter "$pid")
+  [ "$a" = "$b" ] || fail "the counter moved while paused: $a -> $b"
+  runtime resume "$ID"
+  [ "$(container_status "$ID")" = running ]
+  sleep 0.3
+  c=$(read_counter "$pid")
+  [ "$c" != "$b" ] || fail "the counter did not move after resume"
+}
+
+@test "pause of a stopped container and resume of a running one fail" {
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID"
+  run runtime resume "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not paused"* ]]
+  runtime kill "$ID" KILL
+  wait_status "$ID" stopped
+  run runtime pause "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not running"* ]]
+}
+
+@test "delete --force of a paused container kills it and removes its cgroups" {
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  d=$(cg_dir "$pid" pids)
+  runtime pause "$ID"
+  runtime delete --force "$ID"
+  [ ! -e "$d" ]
+  [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
+}
+
+@test "ps --format json lists the host pids of every process; the table comes from ps(1)" {
+  make_bundle "$BUNDLE" sh -c 'sleep 1000 & sleep 1000 & wait'
+  start_sleeper "$ID"
+  pid=$(init_pid "$ID")
+  sleep 0.3
+  run runtime ps --format json "$ID"
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e 'type == "array" and length == 3' || fail "$output"
+  echo "$output" | jq -e --argjson p "$pid" 'index($p) != null'
+  run runtime ps "$ID"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *PID* ]]
+  [ "$(echo "$output" | grep -c ' sleep 1000$')" -eq 2 ] || fail "$output"
+}
+
+@test "kill --all signals every process of the container" {
+  # No pid namespace: killing the init alone would leave the other sleeper.
+  make_bundle "$BUNDLE" sh -c 'sleep 1000 & exec sleep 1000'
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "pid"))'
+  start_sleeper "$ID"
+  sleep 0.3
+  pids=$(runtime ps --format json "$ID" | jq -r '.[]')
+  [ "$(echo "$pids" | wc -l)" -eq 2 ]
+  runtime kill --all "$ID" KILL
+  for p in $pids; do
+    for i in $(seq 50); do
+      [ ! -e "/proc/$p" ] || [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] && break
+      sleep 0.05
+    done
+    [ ! -e "/proc/$p" ] || [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] || fail "pid $p survived"
+  done
+}
+
+@test "delete of a container without a pid namespace kills what is left in its cgroups" {
+  make_bundle "$BUNDLE" sh -c 'sleep 1000 & sleep 0.2'
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "pid"))'
+  runtime create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+  pid=$(init_pid "$ID")
+  d=$(cg_dir "$pid" pids)
+  runtime start "$ID"
+  wait_status "$ID" stopped
+  left=$(cat "$d/cgroup.procs")
+  [ -n "$left" ] || fail "the background sleep is not there"
+  runtime delete "$ID"
+  [ ! -e "$d" ] || fail "$d left"
+  for p in $left; do [ ! -e "/proc/$p" ] || [ "$(awk '{print $3}' "/proc/$p/stat")" = Z ] || fail "$p survived"; done
+}
