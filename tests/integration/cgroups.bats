@@ -148,6 +148,11 @@ teardown() {
   [ -n "$size" ] || skip "no huge page sizes in /sys/kernel/mm/hugepages"
   # The kernel's names: 2MB, 1GB.
   if [ "$size" -ge 1048576 ]; then name="$((size / 1048576))GB"; else name="$((size / 1024))MB"; fi
+  # On a hybrid host without a v1 hugetlb hierarchy the limit can only go to
+  # the v2 one; runc 1.1 refuses that ("could not join or create cgroup").
+  if ! is_v1 hugetlb && findmnt -rn -t cgroup >/dev/null; then
+    hull_only "runc drives hugetlb only through a v1 hierarchy on hybrid hosts"
+  fi
   make_bundle "$BUNDLE" sleep 1000
   update_config "$BUNDLE" --arg n "$name" '.linux.resources.hugepageLimits = [{"pageSize": $n, "limit": 4194304}]'
   start_sleeper "$ID"
