@@ -1,4 +1,6 @@
 // create, start, state, kill, delete: flags in, one call into core out.
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
@@ -24,6 +26,7 @@ core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, s
     o.preserve_fds = static_cast<int>(*n);
     o.systemd_cgroup = ctx.global.systemd_cgroup;
     o.cgroups_disabled = ctx.global.cgroup_manager == "disabled";
+    o.rootless = ctx.global.rootless == "true" || (ctx.global.rootless == "auto" && ::geteuid() != 0);
     return o;
 }
 

@@ -25,6 +25,9 @@ struct CreateOptions {
     int preserve_fds = 0;
     bool systemd_cgroup = false;    // --systemd-cgroup: cgroupsPath is slice:prefix:name
     bool cgroups_disabled = false;  // --cgroup-manager=disabled
+    // --rootless (true, or auto for a non-root caller): cgroups that cannot be
+    // made for lack of permission are skipped when no resources are asked for.
+    bool rootless = false;
     // `run` in the foreground takes the pty master itself instead of a socket.
     std::function<void(UniqueFd master)> console_handler;
 };

@@ -136,6 +136,23 @@ std::unique_ptr<sys::cgroup::Manager> make_cgroups(const oci::Spec& spec, const 
     return cgroups;
 }
 
+// Makes the directories; false when a rootless caller may not and asked
+// for no limits (runc's rootless rule), so the container goes without.
+bool prepare_cgroups(sys::cgroup::Manager& cgroups, const oci::Spec& spec, const CreateOptions& options,
+                     const util::Logger& log) {
+    try {
+        cgroups.prepare();
+        return true;
+    } catch (const Error& e) {
+        bool denied = e.error_number() == EACCES || e.error_number() == EPERM || e.error_number() == EROFS;
+        bool limits = spec.linux && spec.linux->resources && *spec.linux->resources != oci::Resources{};
+        if (!options.rootless || !denied || limits) throw;
+        log.debug("rootless: no cgroups for {}: {}", options.id, e.what());
+        cgroups.destroy();
+        return false;
+    }
+}
+
 // Puts the init in its cgroups and applies linux.resources, before it
 // does anything in the container.
 void place_in_cgroups(sys::cgroup::Manager* cgroups, pid_t pid, const oci::Spec& spec) {
@@ -221,7 +238,11 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
         // SIGKILLed create finds them.
         record.cgroups = cgroups->saved();
         dir.save(record);
-        cgroups->prepare();
+        if (!prepare_cgroups(*cgroups, spec, options, log)) {
+            cgroups.reset();
+            record.cgroups = {};
+            dir.save(record);
+        }
     }
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 

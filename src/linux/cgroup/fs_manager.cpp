@@ -269,6 +269,7 @@ void FsManager::kill_all(int signal) {
         write_cgroup_file(*dir, "cgroup.kill", "1");
         return;
     }
+    if (pids().empty()) return;  // the common case on delete: nothing to freeze for
     // Frozen, nothing can fork between listing and signalling.
     bool can_freeze = v1_dir("freezer") != nullptr || (dir != nullptr && cgroup_file_exists(*dir, "cgroup.freeze"));
     bool was_frozen = can_freeze && frozen();
