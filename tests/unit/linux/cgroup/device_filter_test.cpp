@@ -256,18 +256,6 @@ std::string load_or_skip_reason(const DevicePolicy& policy, UniqueFd& out) {
     return "";
 }
 
-// What a process moved into the cgroup gets from open(path, flags):
-// 0 opened, 1 EPERM, 2 another error, 3 could not join the cgroup.
-int open_in_cgroup(const std::string& cgroup, const char* path, int flags) {
-    return hull::test::in_child([&] {
-        UniqueFd procs(::open((cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
-        if (!procs || ::write(procs.get(), "0", 1) != 1) return 3;
-        UniqueFd fd(::open(path, flags | O_CLOEXEC));
-        if (fd) return 0;
-        return errno == EPERM ? 1 : 2;
-    });
-}
-
 // Attaches one more program beside what is there, as another manager might.
 void attach_extra(int cgroup_fd, int program_fd) {
     bpf_attr attr{};

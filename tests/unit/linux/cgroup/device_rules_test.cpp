@@ -1,13 +1,26 @@
 // linux.resources.devices: normalisation, the policy the rules build (the v1
-// kernel's exceptions), and the writes that put it into a v1 devices cgroup.
+// kernel's exceptions), and the writes that put it into a v1 devices cgroup,
+// checked as root on a cgroup of its own in the host's v1 devices hierarchy.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "../test_support.hpp"
 #include "device_test_support.hpp"
 #include "linux/cgroup/device_rules.hpp"
+#include "util/files.hpp"
+#include "util/scope_exit.hpp"
 
 using namespace hull::sys::cgroup;
 using namespace hull::test;
@@ -209,4 +222,55 @@ TEST_CASE("v1 check: devices.list read back must be the target") {
     CHECK(error_of([&] { check_devices_list(target, "a *:* rwm\n"); }) ==
           "devices.list: the cgroup allows devices by default after the writes; expected it to deny them");
     CHECK_NOTHROW(check_devices_list(DevicePolicy{true, {{{'c', 1, 3}, kW}}}, "a *:* rwm\n"));
+}
+
+// --- the v1 kernel ---
+
+namespace {
+
+constexpr const char* kDevicesHierarchy = "/sys/fs/cgroup/devices";
+
+std::string read_list(const std::string& cgroup) { return hull::util::read_file(cgroup + "/devices.list", 1 << 20); }
+
+// Writes what v1_device_writes says for the cgroup's current state; returns the writes.
+std::vector<DeviceWrite> enforce(const std::string& cgroup, const DevicePolicy& target) {
+    auto writes = v1_device_writes(parse_devices_list(read_list(cgroup)), target);
+    for (const DeviceWrite& w : writes) {
+        hull::UniqueFd fd = hull::util::open_fd(cgroup + "/" + w.file, O_WRONLY | O_CLOEXEC);
+        hull::util::write_all(fd.get(), w.value, w.file);
+    }
+    check_devices_list(target, read_list(cgroup));
+    return writes;
+}
+
+}  // namespace
+
+TEST_CASE("v1 writes (root): a v1 devices cgroup enforces the policy, and an update writes no reset") {
+    struct statfs fs {};
+    if (::geteuid() != 0 || ::statfs(kDevicesHierarchy, &fs) != 0 || fs.f_type != CGROUP_SUPER_MAGIC ||
+        ::access((std::string(kDevicesHierarchy) + "/devices.list").c_str(), R_OK) != 0) {
+        MESSAGE("SKIPPED: needs root and the v1 devices hierarchy at " << kDevicesHierarchy);
+        return;
+    }
+    std::string cgroup = fmt::format("{}/hulltest-devices-{}", kDevicesHierarchy, ::getpid());
+    REQUIRE_MESSAGE(::mkdir(cgroup.c_str(), 0755) == 0, "mkdir ", cgroup, ": ", std::strerror(errno));
+    hull::ScopeExit remove([&] { ::rmdir(cgroup.c_str()); });
+
+    auto writes = enforce(cgroup, policy_of({oci_rule(false), oci_rule(true, "c", 1, 5, "rwm")}));
+    CHECK(writes.front() == DeviceWrite{"devices.deny", "a *:* rwm"});
+    CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDONLY) == 1);
+    CHECK(open_in_cgroup(cgroup, "/dev/zero", O_RDONLY) == 0);
+
+    writes = enforce(cgroup, policy_of({oci_rule(false), oci_rule(true, "c", 1, 3, "rwm")}));
+    CHECK(writes == std::vector<DeviceWrite>{{"devices.deny", "c 1:5 rwm"}, {"devices.allow", "c 1:3 rwm"}});
+    CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDONLY) == 0);
+    CHECK(open_in_cgroup(cgroup, "/dev/zero", O_RDONLY) == 1);
+
+    enforce(cgroup, policy_of({oci_rule(true), oci_rule(false, "c", 1, 3, "w")}));
+    CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDONLY) == 0);
+    CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDWR) == 1);
+
+    enforce(cgroup, container_device_policy({oci_rule(false)}));
+    CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDWR) == 0);
+    CHECK(read_list(cgroup).find("c 136:* rwm") != std::string::npos);
 }
