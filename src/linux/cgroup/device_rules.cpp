@@ -233,10 +233,10 @@ DevicePolicy parse_devices_list(std::string_view devices_list) {
     return policy;
 }
 
-std::vector<DeviceWrite> v1_device_writes(const DevicePolicy& current, const DevicePolicy& target) {
+std::vector<FileWrite> v1_device_writes(const DevicePolicy& current, const DevicePolicy& target) {
     const std::string to_default = target.default_allow ? "devices.allow" : "devices.deny";
     const std::string to_exception = target.default_allow ? "devices.deny" : "devices.allow";
-    std::vector<DeviceWrite> writes;
+    std::vector<FileWrite> writes;
     std::map<DeviceKey, unsigned> old = current.exceptions;
     if (current.default_allow || current.default_allow != target.default_allow) {
         writes.push_back({to_default, cgroup_string('a', kAnyDeviceNumber, kAnyDeviceNumber, kDeviceAllAccess)});

@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "linux/cgroup/resources.hpp"
 #include "oci/runtime/spec.hpp"
 
 namespace hull::sys::cgroup {
@@ -98,23 +99,19 @@ bool device_policy_allows(const DevicePolicy& policy, char type, std::uint32_t m
 // exceptions, so such a policy's exceptions are unknown (and left empty).
 DevicePolicy parse_devices_list(std::string_view devices_list);
 
-struct DeviceWrite {
-    std::string file;   // "devices.allow" or "devices.deny"
-    std::string value;  // "c 1:3 rwm"
-    bool operator==(const DeviceWrite&) const = default;
-};
+// The writes ("devices.allow" or "devices.deny", "c 1:3 rwm"), in order,
+// that take a v1 devices cgroup from `current` (what parse_devices_list read)
+// to `target`. As runc's Transition: when the default changes, or the current
+// default is allow (its deny exceptions cannot be known), the first write
+// resets with "a *:* rwm" to the target default's file and every target
+// exception follows; otherwise only the difference is written, so an update
+// of a running container never passes through "deny everything" (a process
+// opening /dev/null at that moment would fail).
+std::vector<FileWrite> v1_device_writes(const DevicePolicy& current, const DevicePolicy& target);
 
-// The writes, in order, that take a v1 devices cgroup from `current` (what
-// parse_devices_list read) to `target`. As runc's Transition: when the default
-// changes, or the current default is allow (its deny exceptions cannot be
-// known), the first write resets with "a *:* rwm" to the target's default file
-// and every target exception follows; otherwise only the difference is
-// written, so an update of a running container never passes through "deny
-// everything" (a process opening /dev/null at that moment would fail).
-std::vector<DeviceWrite> v1_device_writes(const DevicePolicy& current, const DevicePolicy& target);
-
-// Throws when devices.list, read after the writes, is not the target: the
-// exceptions must be equal for an allow list and the default for a deny list.
+// Throws when devices.list, read after the writes, is not the target: an
+// allow list must list exactly its exceptions; an allow-by-default cgroup
+// shows only its default (runc's read-back check).
 void check_devices_list(const DevicePolicy& target, std::string_view devices_list);
 
 }  // namespace hull::sys::cgroup

@@ -167,25 +167,25 @@ TEST_CASE("devices.list: allow-by-default, an allow list, and what is not device
 TEST_CASE("v1 writes: a fresh cgroup (allow by default) is reset with a deny of everything, then the allows") {
     DevicePolicy target{false, {{{'c', 1, 3}, kRWM}, {{'c', kAny, kAny}, kM}, {{'b', 8, 0}, kR}}};
     CHECK(v1_device_writes(parse_devices_list("a *:* rwm\n"), target) ==
-          std::vector<DeviceWrite>{{"devices.deny", "a *:* rwm"},
-                                   {"devices.allow", "b 8:0 r"},
-                                   {"devices.allow", "c *:* m"},
-                                   {"devices.allow", "c 1:3 rwm"}});
+          std::vector<FileWrite>{{"devices.deny", "a *:* rwm"},
+                                 {"devices.allow", "b 8:0 r"},
+                                 {"devices.allow", "c *:* m"},
+                                 {"devices.allow", "c 1:3 rwm"}});
 }
 
 TEST_CASE("v1 writes: an update of an allow list writes only the difference, removals first") {
     DevicePolicy current{false, {{{'c', 1, 3}, kRWM}, {{'c', 1, 5}, kRWM}, {{'c', 1, 9}, kR}}};
     DevicePolicy target{false, {{{'c', 1, 3}, kR | kW}, {{'c', 1, 7}, kRWM}, {{'c', 1, 9}, kRWM}}};
-    CHECK(v1_device_writes(current, target) == std::vector<DeviceWrite>{{"devices.deny", "c 1:3 m"},
-                                                                        {"devices.deny", "c 1:5 rwm"},
-                                                                        {"devices.allow", "c 1:7 rwm"},
-                                                                        {"devices.allow", "c 1:9 wm"}});
+    CHECK(v1_device_writes(current, target) == std::vector<FileWrite>{{"devices.deny", "c 1:3 m"},
+                                                                      {"devices.deny", "c 1:5 rwm"},
+                                                                      {"devices.allow", "c 1:7 rwm"},
+                                                                      {"devices.allow", "c 1:9 wm"}});
     CHECK(v1_device_writes(target, target).empty());
 }
 
 TEST_CASE("v1 writes: to allow-by-default, the reset allows everything and the exceptions are denies") {
     DevicePolicy target{true, {{{'c', 1, 3}, kW}}};
-    std::vector<DeviceWrite> expected{{"devices.allow", "a *:* rwm"}, {"devices.deny", "c 1:3 w"}};
+    std::vector<FileWrite> expected{{"devices.allow", "a *:* rwm"}, {"devices.deny", "c 1:3 w"}};
     CHECK(v1_device_writes(DevicePolicy{false, {{{'c', 1, 3}, kRWM}}}, target) == expected);
     // From allow-by-default the deny exceptions cannot be read back: always reset.
     CHECK(v1_device_writes(parse_devices_list("a *:* rwm\n"), target) == expected);
@@ -199,7 +199,7 @@ TEST_CASE("v1 writes: replaying the writes on the v1 kernel's model reaches the 
         for (const auto& [key, bits] : start.exceptions) {
             replay.push_back({!start.default_allow, std::get<0>(key), std::get<1>(key), std::get<2>(key), bits});
         }
-        for (const DeviceWrite& w : v1_device_writes(start, target)) {
+        for (const FileWrite& w : v1_device_writes(start, target)) {
             auto written = parse_devices_list(w.value.starts_with("a") ? "a *:* rwm" : w.value);
             bool allow = w.file == "devices.allow";
             if (written.default_allow) {
@@ -233,9 +233,9 @@ constexpr const char* kDevicesHierarchy = "/sys/fs/cgroup/devices";
 std::string read_list(const std::string& cgroup) { return hull::util::read_file(cgroup + "/devices.list", 1 << 20); }
 
 // Writes what v1_device_writes says for the cgroup's current state; returns the writes.
-std::vector<DeviceWrite> enforce(const std::string& cgroup, const DevicePolicy& target) {
+std::vector<FileWrite> enforce(const std::string& cgroup, const DevicePolicy& target) {
     auto writes = v1_device_writes(parse_devices_list(read_list(cgroup)), target);
-    for (const DeviceWrite& w : writes) {
+    for (const FileWrite& w : writes) {
         hull::UniqueFd fd = hull::util::open_fd(cgroup + "/" + w.file, O_WRONLY | O_CLOEXEC);
         hull::util::write_all(fd.get(), w.value, w.file);
     }
@@ -257,12 +257,12 @@ TEST_CASE("v1 writes (root): a v1 devices cgroup enforces the policy, and an upd
     hull::ScopeExit remove([&] { ::rmdir(cgroup.c_str()); });
 
     auto writes = enforce(cgroup, policy_of({oci_rule(false), oci_rule(true, "c", 1, 5, "rwm")}));
-    CHECK(writes.front() == DeviceWrite{"devices.deny", "a *:* rwm"});
+    CHECK(writes.front() == FileWrite{"devices.deny", "a *:* rwm"});
     CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDONLY) == 1);
     CHECK(open_in_cgroup(cgroup, "/dev/zero", O_RDONLY) == 0);
 
     writes = enforce(cgroup, policy_of({oci_rule(false), oci_rule(true, "c", 1, 3, "rwm")}));
-    CHECK(writes == std::vector<DeviceWrite>{{"devices.deny", "c 1:5 rwm"}, {"devices.allow", "c 1:3 rwm"}});
+    CHECK(writes == std::vector<FileWrite>{{"devices.deny", "c 1:5 rwm"}, {"devices.allow", "c 1:3 rwm"}});
     CHECK(open_in_cgroup(cgroup, "/dev/null", O_RDONLY) == 0);
     CHECK(open_in_cgroup(cgroup, "/dev/zero", O_RDONLY) == 1);
 
