@@ -158,7 +158,10 @@ bool prepare_cgroups(sys::cgroup::Manager& cgroups, const oci::Spec& spec, const
 void place_in_cgroups(sys::cgroup::Manager* cgroups, pid_t pid, const oci::Spec& spec) {
     if (cgroups == nullptr) return;
     cgroups->enter(pid);
-    if (spec.linux && spec.linux->resources) cgroups->set(*spec.linux->resources);
+    const auto& resources = spec.linux ? spec.linux->resources : std::nullopt;
+    if (resources) cgroups->set(*resources);
+    // runc's default devices apply even when the config lists none.
+    cgroups->set_devices(resources ? resources->devices : std::vector<oci::DeviceRule>{});
 }
 
 // Drives the child through the protocol (sync_protocol.hpp) up to "ready".

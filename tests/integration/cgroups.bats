@@ -345,3 +345,25 @@ read_counter() {
   [ ! -e "$d" ] || fail "$d left"
   for p in $left; do [ ! -e "/proc/$p" ] || [ "$(awk '{print $3}' "/proc/$p/stat")" = Z ] || fail "$p survived"; done
 }
+
+@test "devices: a device outside the allow list cannot be opened; an allow rule opens it" {
+  [ -c /dev/fuse ] || skip "no /dev/fuse on this host to test with"
+  make_bundle "$BUNDLE" sh -c 'true < /dev/fuse && echo fuse-ok; true < /dev/null && echo null-ok'
+  update_config "$BUNDLE" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [[ "$output" == *"/dev/fuse: Operation not permitted"* ]] || fail "fuse opened without an allow rule: $output"
+  [[ "$output" == *"null-ok"* ]] || fail "the default devices are not allowed: $output"
+  update_config "$BUNDLE" '.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rw"}]'
+  run runtime run --bundle "$BUNDLE" "$ID-2"
+  [[ "$output" == *"fuse-ok"* ]] || fail "$output"
+}
+
+@test "devices: a malformed rule names its index" {
+  hull_only "runc widens or ignores such rules"
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.linux.resources.devices = [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": ""}]'
+  run_detached run -d --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.resources.devices[0]"* ]] || fail "$output"
+  [ -z "$(ls "$TEST_ROOT")" ]
+}

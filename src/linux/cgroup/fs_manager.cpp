@@ -14,6 +14,8 @@
 
 #include "linux/cgroup/cgroup_files.hpp"
 #include "linux/cgroup/cgroup_path.hpp"
+#include "linux/cgroup/device_filter.hpp"
+#include "linux/cgroup/device_rules.hpp"
 #include "linux/cgroup/resources.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -99,6 +101,16 @@ void walk_depth_first(const std::string& dir, Fn&& fn) {
         for (const auto& child : children) walk_depth_first(child, fn);
     }
     fn(dir);
+}
+
+bool in_user_namespace() {
+    try {
+        auto fields = util::split(util::read_file("/proc/self/uid_map", 4096), ' ');
+        fields.erase(std::remove(fields.begin(), fields.end(), ""), fields.end());
+        return !(fields.size() >= 3 && fields[0] == "0" && fields[1] == "0" && fields[2].starts_with("4294967295"));
+    } catch (const Error&) {
+        return false;
+    }
 }
 
 // rmdir, waiting a little for exiting tasks to leave (EBUSY).
@@ -280,7 +292,26 @@ void FsManager::kill_all(int signal) {
     if (can_freeze && !was_frozen) freeze(false);
 }
 
-Stats FsManager::stats() const { return Stats{}; }
+Stats FsManager::stats() const { return read_stats(saved_.paths); }
+
+// v1 (and hybrid) hosts enforce devices through the v1 devices hierarchy,
+// as runc does; a unified host through an eBPF program on the cgroup.
+void FsManager::set_devices(const std::vector<oci::DeviceRule>& rules) {
+    // Inside a user namespace the runtime cannot restrict devices, and
+    // runc does not try (the namespace's root cannot mknod anyway).
+    if (in_user_namespace()) return;
+    DevicePolicy target = with_context("linux.resources.devices", [&] { return container_device_policy(rules); });
+    if (const std::string* dir = v1_dir("devices")) {
+        DevicePolicy current = parse_devices_list(read_cgroup_file(*dir, "devices.list"));
+        apply_writes(*dir, v1_device_writes(current, target));
+        check_devices_list(target, read_cgroup_file(*dir, "devices.list"));
+        return;
+    }
+    if (saved_.paths.size() == 1 && v2_dir() != nullptr) {
+        UniqueFd dir = util::open_fd(*v2_dir(), O_RDONLY | O_DIRECTORY);
+        apply_device_filter(dir.get(), target);
+    }
+}
 
 void FsManager::destroy() {
     for (const auto& [name, dir] : saved_.paths) {

@@ -21,6 +21,7 @@ public:
     int clone_fd() const override { return v2_fd_.get(); }
     void enter(pid_t pid) override;
     void set(const oci::Resources& r) override;
+    void set_devices(const std::vector<oci::DeviceRule>& rules) override;
     void freeze(bool frozen) override;
     bool frozen() const override;
     std::vector<pid_t> pids() const override;

@@ -51,8 +51,11 @@ public:
     virtual int clone_fd() const { return -1; }
     // Moves pid into every hierarchy (the systemd driver starts its scope here).
     virtual void enter(pid_t pid) = 0;
-    // Applies linux.resources; on `update`, fields absent from r are unchanged.
+    // Applies linux.resources but the device list; on `update`, fields
+    // absent from r are unchanged.
     virtual void set(const oci::Resources& r) = 0;
+    // Applies linux.resources.devices (with runc's default devices), once, at create.
+    virtual void set_devices(const std::vector<oci::DeviceRule>& rules) = 0;
     // Freezes or thaws and waits until the kernel reports the new state.
     virtual void freeze(bool frozen) = 0;
     virtual bool frozen() const = 0;
