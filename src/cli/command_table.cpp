@@ -14,7 +14,7 @@ constexpr std::array kCommands = {
     Command{"delete", "delete any resources held by the container", "CONTAINER", kDeleteFlags, Interspersed::allowed,
             run_delete},
     Command{"events", "display container events such as OOM notifications, cpu, memory and IO usage statistics",
-            "CONTAINER", {}},
+            "CONTAINER", kEventsFlags, Interspersed::allowed, run_events},
     Command{"exec", "execute new process inside the container", "CONTAINER COMMAND [ARGS...]", {}},
     Command{"features", "show the enabled features", "", kFeaturesFlags, Interspersed::allowed, run_features},
     Command{"kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",

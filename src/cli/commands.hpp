@@ -91,4 +91,10 @@ inline constexpr std::array kPsFlags = {
 };
 int run_ps(const Context& ctx, const ParsedArgs& args);
 
+inline constexpr std::array kEventsFlags = {
+    FlagSpec{"interval", "", "DURATION", "how often to print stats (default 5s)"},
+    FlagSpec{"stats", "", "", "print the container's stats once and exit"},
+};
+int run_events(const Context& ctx, const ParsedArgs& args);
+
 }  // namespace hull::cli

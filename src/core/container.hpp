@@ -1,6 +1,7 @@
 // The container lifecycle as the commands use it (runtime.md "Operations").
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ void resume_container(const StateRoot& root, const std::string& id);
 // Merges changes into the container's resources (zero = unchanged) and applies them.
 void update_container(const StateRoot& root, const std::string& id, const oci::Resources& changes);
 std::vector<pid_t> container_pids(const StateRoot& root, const std::string& id);
+
+// events.cpp
+struct EventsOptions {
+    bool stats_only = false;                   // --stats: one stats line, then return
+    std::chrono::milliseconds interval{5000};  // --interval
+};
+// Calls emit with one JSON line per event until the container stops.
+void watch_events(const StateRoot& root, const std::string& id, const EventsOptions& options,
+                  const std::function<void(const std::string&)>& emit);
 
 struct ContainerSummary {
     ContainerRecord record;

@@ -1,6 +1,7 @@
 #include "util/strings.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -34,6 +35,38 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
     if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
     return value;
+}
+
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view s) {
+    if (s == "0") return std::chrono::nanoseconds(0);
+    if (s.empty()) return std::nullopt;
+    static constexpr std::pair<std::string_view, double> kUnits[] = {
+        {"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"\u03bcs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+    double total = 0;
+    while (!s.empty()) {
+        std::size_t digits = 0;
+        while (digits < s.size() && ((s[digits] >= '0' && s[digits] <= '9') || s[digits] == '.')) ++digits;
+        if (digits == 0) return std::nullopt;
+        std::string number(s.substr(0, digits));
+        char* end = nullptr;
+        double value = std::strtod(number.c_str(), &end);
+        if (end != number.c_str() + number.size()) return std::nullopt;
+        s.remove_prefix(digits);
+        double scale = 0;
+        std::size_t unit_length = 0;
+        for (const auto& [unit, factor] : kUnits) {
+            // The longest matching unit: "ms" before "m".
+            if (s.substr(0, unit.size()) == unit && unit.size() > unit_length) {
+                scale = factor;
+                unit_length = unit.size();
+            }
+        }
+        if (unit_length == 0) return std::nullopt;
+        s.remove_prefix(unit_length);
+        total += value * scale;
+    }
+    if (total > 9.2e18) return std::nullopt;
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(total));
 }
 
 std::optional<std::int64_t> parse_i64(std::string_view s) {

@@ -367,3 +367,65 @@ read_counter() {
   [[ "$output" == *"linux.resources.devices[0]"* ]] || fail "$output"
   [ -z "$(ls "$TEST_ROOT")" ]
 }
+
+@test "events --stats prints one stats line with the container's figures" {
+  require_controller memory
+  require_controller pids
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 67108864}'
+  start_sleeper "$ID"
+  run runtime events --stats "$ID"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  echo "$output" | jq -e --arg id "$ID" '.type == "stats" and .id == $id' >/dev/null || fail "$output"
+  echo "$output" | jq -e '.data.memory.usage.limit == 67108864' >/dev/null || fail "limit: $output"
+  echo "$output" | jq -e '.data.pids.current >= 1 and .data.memory.usage.usage > 0' >/dev/null || fail "$output"
+  echo "$output" | jq -e '.data.cpu.usage.total > 0' >/dev/null || fail "cpu: $output"
+}
+
+@test "events --stats has runc's fields, field by field" {
+  hull_only "compares hull with runc"
+  command -v runc >/dev/null || skip "runc is not installed to compare with"
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 50}'
+  start_sleeper "$ID"
+  runc --root "$TEST_DIR/runc-root" run -d --bundle "$BUNDLE" "$ID-runc" </dev/null >/dev/null 2>&1
+  hull_json=$(runtime events --stats "$ID")
+  runc_json=$(runc --root "$TEST_DIR/runc-root" events --stats "$ID-runc")
+  runc --root "$TEST_DIR/runc-root" delete --force "$ID-runc"
+  # Every path runc prints (leaf keys, arrays as a whole), but hugetlb, which
+  # runc never reads from the v2 hierarchy of a hybrid host, and psi.
+  paths='[paths(scalars or (type == "array")) | map(tostring) | join(".")] | map(select(test("hugetlb|psi|\\.[0-9]+$") | not)) | sort | unique'
+  diff <(echo "$runc_json" | jq -r "$paths | .[]") <(echo "$hull_json" | jq -r "$paths | .[]") || fail "field sets differ"
+  # Same container config, same limits and the same type of every field.
+  [ "$(echo "$hull_json" | jq .data.memory.usage.limit)" = "$(echo "$runc_json" | jq .data.memory.usage.limit)" ]
+  [ "$(echo "$hull_json" | jq .data.pids.limit)" = "$(echo "$runc_json" | jq .data.pids.limit)" ]
+}
+
+@test "events reports an OOM kill and ends when the container stops" {
+  require_controller memory
+  make_bundle "$BUNDLE" sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=128M count=1; sleep 0.5'
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 33554432}'
+  start_sleeper "$ID"
+  # hull's events ends with the container; runc's keeps polling a stopped one.
+  if [ "$(basename "$RUNTIME_BIN")" = hull ]; then limit=20; else limit=6; fi
+  run timeout "$limit" "$RUNTIME_BIN" --root "$TEST_ROOT" events --interval 300ms "$ID"
+  if [ "$(basename "$RUNTIME_BIN")" = hull ]; then
+    [ "$status" -eq 0 ] || fail "events exited $status (124: it did not end with the container)"
+  fi
+  echo "$output" | jq -e -s --arg id "$ID" 'map(select(.type == "oom" and .id == $id)) | length >= 1' >/dev/null || fail "no oom event: $output"
+  echo "$output" | jq -e -s 'map(select(.type == "stats")) | length >= 1' >/dev/null || fail "no stats: $output"
+}
+
+@test "events: a stopped container and a bad --interval are errors" {
+  make_bundle "$BUNDLE" true
+  runtime run --bundle "$BUNDLE" --keep "$ID" >/dev/null 2>&1 || true
+  run runtime events --stats "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not running"* ]] || fail "$output"
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID-2"
+  run runtime events --interval 5parsecs "$ID-2"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"interval"* ]] || fail "$output"
+}
