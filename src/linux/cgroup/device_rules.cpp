@@ -16,14 +16,6 @@ namespace {
 // device number fits (majors have 12 bits, minors 20).
 constexpr std::int64_t kMaxDeviceNumber = std::numeric_limits<std::int32_t>::max();
 
-std::string access_letters(unsigned access) {
-    std::string s;
-    if (access & kDeviceRead) s += 'r';
-    if (access & kDeviceWrite) s += 'w';
-    if (access & kDeviceMknod) s += 'm';
-    return s;
-}
-
 std::string number_or_star(std::int64_t n) { return n == kAnyDeviceNumber ? "*" : std::to_string(n); }
 
 // --- normalisation ---
@@ -146,6 +138,14 @@ std::optional<DeviceRule> parse_list_line(std::string_view line) {
 }
 
 }  // namespace
+
+std::string access_letters(unsigned access) {
+    std::string s;
+    if (access & kDeviceRead) s += 'r';
+    if (access & kDeviceWrite) s += 'w';
+    if (access & kDeviceMknod) s += 'm';
+    return s;
+}
 
 std::string cgroup_string(char type, std::int64_t major, std::int64_t minor, unsigned access) {
     return fmt::format("{} {}:{} {}", type, number_or_star(major), number_or_star(minor), access_letters(access));

@@ -40,6 +40,8 @@ struct DeviceRule {
     bool operator==(const DeviceRule&) const = default;
 };
 
+// "rwm", "rw", "m": access bits in the order the cgroup files and systemd write them.
+std::string access_letters(unsigned access);
 // "c 1:3 rwm", "b 8:* r", "a *:* rwm": the syntax of devices.allow/deny/list.
 std::string cgroup_string(char type, std::int64_t major, std::int64_t minor, unsigned access);
 std::string cgroup_string(const DeviceRule& rule);
