@@ -33,8 +33,9 @@ oci::LinuxFeatures linux_features() {
     for (const auto& kind : sys::namespace_kinds()) namespaces.emplace_back(kind.spec_name);
     l.namespaces = namespaces;
     l.capabilities = sys::all_capability_names();
-    // cgroupfs v1 (and hybrid) and v2; the systemd driver is not built yet.
-    l.cgroup = oci::CgroupFeatures{true, true, false, false, true, {}};
+    // cgroupfs v1 (and hybrid) and v2; systemd where the driver is built
+    // (dynamic builds: it loads libsystemd at run time). No user-bus mode.
+    l.cgroup = oci::CgroupFeatures{true, true, HULL_HAVE_SYSTEMD != 0, false, true, {}};
     l.seccomp = seccomp_features();
     l.apparmor = oci::EnabledFeature{false, {}};
     l.selinux = oci::EnabledFeature{false, {}};
