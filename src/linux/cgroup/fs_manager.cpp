@@ -315,7 +315,8 @@ void FsManager::set_devices(const std::vector<oci::DeviceRule>& rules) {
 
 void FsManager::destroy() {
     for (const auto& [name, dir] : saved_.paths) {
-        if (::access(dir.c_str(), F_OK) != 0) continue;
+        // Usually a leaf: one rmdir. Sub-cgroups the container made go first.
+        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) continue;
         walk_depth_first(dir, remove_cgroup_dir);
     }
     v2_fd_.reset();
