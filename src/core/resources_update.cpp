@@ -75,10 +75,14 @@ void merge_resources(oci::Resources& base, const oci::Resources& changes) {
     take_list(base.rdma, changes.rdma);
     take_list(base.devices, changes.devices);
     if (changes.network) base.network = changes.network;
-    for (const auto& [key, value] : changes.unified) {
-        auto it = std::find_if(base.unified.begin(), base.unified.end(), [&](const auto& kv) { return kv.first == key; });
-        if (it != base.unified.end()) it->second = value;
-        else base.unified.emplace_back(key, value);
+    for (const auto& change : changes.unified) {
+        auto it = std::find_if(base.unified.begin(), base.unified.end(),
+                               [&](const auto& kv) { return kv.first == change.first; });
+        if (it != base.unified.end()) {
+            it->second = change.second;
+        } else {
+            base.unified.push_back(change);
+        }
     }
 }
 

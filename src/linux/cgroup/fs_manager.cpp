@@ -149,7 +149,9 @@ void FsManager::prepare() {
 }
 
 void FsManager::enter(pid_t pid) {
-    for (const auto& [name, dir] : saved_.paths) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    for (const auto& entry : saved_.paths) {
+        const std::string& dir = entry.second;
         with_context(fmt::format("join cgroup {}", dir),
                      [&] { write_cgroup_file(dir, "cgroup.procs", std::to_string(pid)); });
     }
