@@ -187,8 +187,13 @@ void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Sp
 
 // Socket activation passes through as runc does: the caller's LISTEN_FDS
 // fds (3 .. 3+n-1) go to the container ahead of --preserve-fds, with
-// LISTEN_PID=1 since the program is pid 1 of its namespace.
+// LISTEN_PID=1 since the program is pid 1 of its namespace. As in
+// sd_listen_fds(3), they are ours only when LISTEN_PID names us: variables
+// inherited from a socket-activated ancestor describe its fds, not ours.
 int pass_listen_fds(oci::Spec& spec) {
+    const char* listen_pid = std::getenv("LISTEN_PID");
+    auto pid = listen_pid != nullptr ? util::parse_u64(listen_pid) : std::nullopt;
+    if (!pid || *pid != static_cast<std::uint64_t>(::getpid())) return 0;
     const char* value = std::getenv("LISTEN_FDS");
     auto n = value != nullptr ? util::parse_u64(value) : std::nullopt;
     if (!n || *n == 0 || *n > 1024) return 0;
