@@ -165,3 +165,15 @@ teardown() { lifecycle_teardown; }
   [[ "${lines[0]}" == *"0"*"100000"*"65536"* ]]
   [ "${lines[1]}" = 0 ]
 }
+
+@test "a hook without env gets the runtime's environment, one with env exactly its own" {
+  make_bundle "$BUNDLE" true
+  hook() { jq -n --arg out "$TEST_DIR/$1.env" '{"path": "/bin/sh", "args": ["sh", "-c", "env > \($out)"]}'; }
+  update_config "$BUNDLE" --argjson a "$(hook inherit)" --argjson b "$(hook empty)" --argjson c "$(hook own)" \
+    '.hooks.createRuntime = [$a, $b + {"env": []}, $c + {"env": ["OWN=1"]}]'
+  HULLTEST_FROM_CALLER=yes runtime run --bundle "$BUNDLE" "$ID"
+  grep -qx HULLTEST_FROM_CALLER=yes "$TEST_DIR/inherit.env"
+  ! grep -q HULLTEST_FROM_CALLER "$TEST_DIR/empty.env"
+  ! grep -q HULLTEST_FROM_CALLER "$TEST_DIR/own.env"
+  grep -qx OWN=1 "$TEST_DIR/own.env"
+}
