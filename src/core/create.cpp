@@ -20,6 +20,7 @@
 #include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
+#include "linux/idmapped_mounts.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
 #include "oci/runtime/validate.hpp"
@@ -97,15 +98,18 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
     return plan;
 }
 
-std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
-    std::string out;
-    for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-    return out;
+int joined_user_namespace(const NamespacePlan& plan) {
+    for (const auto& [fd, type] : plan.join_fds) {
+        if (type == "user") return fd;
+    }
+    return -1;
 }
 
 void write_id_maps(pid_t pid, const oci::Spec& spec) {
-    with_context("linux.uidMappings", [&] { sys::write_id_map(pid, "uid_map", id_map_lines(spec.linux->uid_mappings)); });
-    with_context("linux.gidMappings", [&] { sys::write_id_map(pid, "gid_map", id_map_lines(spec.linux->gid_mappings)); });
+    with_context("linux.uidMappings",
+                 [&] { sys::write_id_map(pid, "uid_map", sys::id_map_lines(spec.linux->uid_mappings)); });
+    with_context("linux.gidMappings",
+                 [&] { sys::write_id_map(pid, "gid_map", sys::id_map_lines(spec.linux->gid_mappings)); });
 }
 
 void hand_over_console(UniqueFd master, const CreateOptions& options) {
@@ -213,6 +217,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     std::string rootfs = rootfs_path(bundle, spec);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);
+    std::vector<sys::DetachedMount> detached = sys::prepare_idmapped_mounts(spec, joined_user_namespace(plan));
 
     ContainerDir dir = root.create(options.id);
     sys::ClonedProcess child;
@@ -260,7 +265,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
-                     inherited_fds, plan.join_fds};
+                     inherited_fds, plan.join_fds, detached};
     child = sys::clone_child(plan.clone_flags, cgroups ? cgroups->clone_fd() : -1, [&] {
         parent_sync.close();
         return init_main(init);

@@ -128,6 +128,7 @@ void wait_for_start(const InitContext& ctx) {
 void close_inherited_fds(const InitContext& ctx) {
     std::vector<int> keep = {ctx.sync.fd(), ctx.exec_fifo_fd, ctx.host_proc_fd};
     for (const auto& [fd, type] : ctx.join_fds) keep.push_back(fd);
+    for (const auto& m : ctx.detached_mounts) keep.push_back(m.tree.get());
     std::sort(keep.begin(), keep.end());
     unsigned first = 3 + static_cast<unsigned>(ctx.preserve_fds);
     for (int fd : keep) {
@@ -170,7 +171,8 @@ void init_sequence(InitContext& ctx) {
     // job control, and a pty can only become the controlling tty of a leader.
     check(::setsid(), "setsid");
     if (!ctx.no_new_keyring) join_session_keyring();
-    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace}};
+    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
+                              ctx.detached_mounts};
     sys::prepare_rootfs(spec, rootfs);
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);

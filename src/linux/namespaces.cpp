@@ -62,6 +62,12 @@ void join_namespace(int fd, const NamespaceKind& kind, const std::string& path) 
     check(::setns(fd, kind.clone_flag), "join {} namespace {}", kind.spec_name, path);
 }
 
+std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
+    std::string out;
+    for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
+    return out;
+}
+
 void write_id_map(pid_t pid, std::string_view file, std::string_view lines) {
     std::string path = fmt::format("/proc/{}/{}", pid, file);
     UniqueFd fd = util::open_fd(path, O_WRONLY);

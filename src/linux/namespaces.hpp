@@ -8,7 +8,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
 namespace hull::sys {
@@ -30,6 +32,8 @@ std::span<const NamespaceKind> namespace_kinds();
 UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind);
 void join_namespace(int fd, const NamespaceKind& kind, const std::string& path);
 
+// The lines of a uid_map/gid_map file for these mappings.
+std::string id_map_lines(const std::vector<oci::IdMapping>& maps);
 // Writes /proc/PID/uid_map or gid_map ("0 1000 1\n..." lines).
 void write_id_map(pid_t pid, std::string_view file, std::string_view lines);
 
