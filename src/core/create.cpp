@@ -16,6 +16,7 @@
 #include "core/container.hpp"
 #include "core/hooks.hpp"
 #include "core/init.hpp"
+#include "core/notify_socket.hpp"
 #include "core/state_json.hpp"
 #include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
@@ -257,6 +258,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
             dir.save(record);
         }
     }
+    if (!options.notify_socket.empty()) detached.push_back(prepare_notify_socket(spec, dir));
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 
     // Named, not a structured binding: clang 14 cannot capture those in a lambda.
