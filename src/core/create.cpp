@@ -72,7 +72,6 @@ struct NamespacePlan {
 NamespacePlan plan_namespaces(const oci::Spec& spec) {
     NamespacePlan plan;
     if (!spec.linux) return plan;
-    bool join_user = false;
     for (const auto& ns : spec.linux->namespaces) {
         auto kind = sys::namespace_kind(ns.type);
         if (!kind) throw_error("linux.namespaces: unknown type {}", util::quote(ns.type));
@@ -82,7 +81,6 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
                 plan.pid_join_fd = std::move(fd);
                 continue;
             }
-            join_user = join_user || ns.type == "user";
             plan.join_fds.emplace_back(fd.get(), ns.type);
             plan.owned_fds.push_back(std::move(fd));
         } else if (ns.type == "cgroup") {
@@ -91,10 +89,6 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
             plan.clone_flags |= static_cast<std::uint64_t>(kind->clone_flag);
             plan.new_user = plan.new_user || ns.type == "user";
         }
-    }
-    if (join_user && plan.clone_flags != 0) {
-        throw_error("linux.namespaces: joining a user namespace by path while creating new namespaces "
-                    "is not supported yet");
     }
     return plan;
 }
@@ -268,10 +262,16 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
                      inherited_fds, plan.join_fds, detached};
-    child = sys::clone_child(plan.clone_flags, cgroups ? cgroups->clone_fd() : -1, [&] {
+    auto init_entry = [&] {
         parent_sync.close();
         return init_main(init);
-    });
+    };
+    int cgroup_fd = cgroups ? cgroups->clone_fd() : -1;
+    // New namespaces beside a joined user namespace must belong to it (nsexec's order).
+    int user_fd = joined_user_namespace(plan);
+    child = user_fd >= 0 && plan.clone_flags != 0
+                ? sys::clone_child_in_user_namespace(user_fd, plan.clone_flags, cgroup_fd, init_entry)
+                : sys::clone_child(plan.clone_flags, cgroup_fd, init_entry);
     child_sync.close();
     log.debug("container {}: init is pid {}", options.id, child.pid);
 

@@ -31,6 +31,9 @@ std::span<const NamespaceKind> namespace_kinds();
 // expected kind (a wrong path must fail before it is joined).
 UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind);
 void join_namespace(int fd, const NamespaceKind& kind, const std::string& path);
+// Whether fd is the namespace of this kind the calling process is in
+// (setns into one's own user namespace fails with EINVAL).
+bool is_current_namespace(int fd, const NamespaceKind& kind);
 
 // The lines of a uid_map/gid_map file for these mappings.
 std::string id_map_lines(const std::vector<oci::IdMapping>& maps);

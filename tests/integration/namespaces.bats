@@ -76,3 +76,34 @@ teardown() { lifecycle_teardown; }
   [ "$status" -eq 0 ]
   [ "$(cat "$TEST_DIR/ns")" != "$(readlink /proc/self/ns/mnt)" ]
 }
+
+@test "joining a user namespace by path while creating the other namespaces: they belong to it" {
+  # The first container owns the user namespace (0 -> 100000).
+  make_bundle "$BUNDLE" sleep 100
+  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  runtime run -d --bundle "$BUNDLE" "$ID-a" </dev/null >/dev/null 2>&1
+  pid=$(runtime state "$ID-a" | jq .pid)
+  # The second joins it and makes new mount, pid, uts, ipc and network
+  # namespaces. It repeats the mappings: runc 1.1 insists on them.
+  cp -a "$BUNDLE" "$TEST_DIR/b"
+  update_config "$TEST_DIR/b" --arg u "/proc/$pid/ns/user" \
+    '.linux.namespaces |= map(if .type == "user" then .path = $u else . end)
+     | .process.args = ["sh", "-c", "cat /proc/self/uid_map; echo $$; id -u; hostname; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt; readlink /proc/self/ns/net"]
+     | .hostname = "second"'
+  run runtime run --bundle "$TEST_DIR/b" "$ID-b"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"0"*"100000"*"65536"* ]]
+  [ "${lines[1]}" = 1 ]
+  [ "${lines[2]}" = 0 ]
+  [ "${lines[3]}" = second ]
+  [ "${lines[4]}" = "$(readlink "/proc/$pid/ns/user")" ]
+  [ "${lines[5]}" != "$(readlink "/proc/$pid/ns/mnt")" ]
+  [ "${lines[6]}" != "$(readlink "/proc/$pid/ns/net")" ]
+  # Root in the joined user namespace could set the hostname and mount: the
+  # new namespaces are owned by it, not by the host's.
+}
