@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "linux/console.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -76,21 +77,7 @@ void wait_barrier(int host, const util::Logger& log) {
     int fds[2];
     check(::pipe2(fds, O_CLOEXEC), "pipe for BARRIER=1");
     UniqueFd read_end(fds[0]), write_end(fds[1]);
-    char payload[] = "BARRIER=1";
-    iovec iov{payload, sizeof payload - 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    int fd = write_end.get();
-    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-    if (::sendmsg(host, &msg, MSG_NOSIGNAL) < 0) throw_errno(errno, "send BARRIER=1 to NOTIFY_SOCKET");
+    sys::send_fd(host, write_end.get(), "BARRIER=1");
     write_end.reset();
     pollfd p{read_end.get(), POLLIN, 0};
     int n;

@@ -41,12 +41,7 @@ add_data_mount() {  # OPTIONS-JSON [EXTRA-FIELDS-JSON]
 @test "idmap without mappings takes the container's user namespace" {
   require_idmap
   make_bundle "$BUNDLE" sh -c 'stat -c "%u %g" /data/a /data/b'
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
-    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
-  chown -R 100000:100000 "$BUNDLE/rootfs"
+  use_user_namespace "$BUNDLE"
   add_data_mount '["bind", "idmap"]'
   run runtime run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]

@@ -80,12 +80,7 @@ teardown() { lifecycle_teardown; }
 @test "joining a user namespace by path while creating the other namespaces: they belong to it" {
   # The first container owns the user namespace (0 -> 100000).
   make_bundle "$BUNDLE" sleep 100
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
-    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
-  chown -R 100000:100000 "$BUNDLE/rootfs"
+  use_user_namespace "$BUNDLE"
   runtime run -d --bundle "$BUNDLE" "$ID-a" </dev/null >/dev/null 2>&1
   pid=$(runtime state "$ID-a" | jq .pid)
   # The second joins it and makes new mount, pid, uts, ipc and network

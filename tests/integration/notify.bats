@@ -77,12 +77,7 @@ wait_for_line() {
 
 @test "NOTIFY_SOCKET reaches a container in a user namespace" {
   notify_bundle 'sd-notify READY=1; sleep 100'
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
-    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
-  chown -R 100000:100000 "$BUNDLE/rootfs"
+  use_user_namespace "$BUNDLE"
   start_receiver
   NOTIFY_SOCKET=$HOST_SOCKET run_detached run --detach --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]

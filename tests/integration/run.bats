@@ -154,12 +154,7 @@ teardown() { lifecycle_teardown; }
 
 @test "uid and gid mappings make a user namespace" {
   make_bundle "$BUNDLE" sh -c 'cat /proc/self/uid_map; id -u'
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
-    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
-  chown -R 100000:100000 "$BUNDLE/rootfs"
+  use_user_namespace "$BUNDLE"
   run runtime run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == *"0"*"100000"*"65536"* ]]
