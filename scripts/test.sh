@@ -5,7 +5,10 @@
 #   2. build with clang++ (warnings are errors) with ASan+UBSan and libFuzzer
 #      instrumentation: a compile check, the unit tests again under the
 #      sanitizers (one check), and the config.json fuzz target;
-#   3. the bats integration suite (tests/integration) against the g++ `hull`;
+#   3. the bats integration suite (tests/integration) against the g++ `hull`,
+#      then its lifecycle files (those that run real containers) against runc
+#      from apt, to show the tests check real runtime behaviour (cases where
+#      hull is deliberately different skip themselves with hull_only);
 #   4. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
 # Every build and every temporary file lives in one scratch directory under
 # /dev/shm, removed on exit. The last line is `N passed, N failed[, N skipped]`;
@@ -13,6 +16,7 @@
 #
 # Knobs: HULL_TEST_FUZZ_SECONDS (default 60; 0 skips the fuzz run),
 #        HULL_TEST_SKIP_CLANG=1 (no clang build: no sanitizer run, no fuzzing),
+#        HULL_TEST_SKIP_RUNC=1 (no lifecycle run against runc),
 #        HULL_TEST_JOBS (default 2), RUNTIME (the runtime the bats suite tests,
 #        a path or a name on PATH; default: the hull just built).
 set -euo pipefail
@@ -20,6 +24,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 fuzz_seconds=${HULL_TEST_FUZZ_SECONDS:-60}
 skip_clang=${HULL_TEST_SKIP_CLANG:-0}
+skip_runc=${HULL_TEST_SKIP_RUNC:-0}
 jobs=${HULL_TEST_JOBS:-2}
 
 scratch=$(mktemp -d /dev/shm/hull-test.XXXXXX 2>/dev/null || mktemp -d /tmp/hull-test.XXXXXX)
@@ -103,26 +108,45 @@ run_unit() {
   fi
 }
 
-# run_bats HULL: the integration suite, TAP parsed line by line.
+# run_bats LABEL HULL RUNTIME FILE...: bats over FILEs (or directories)
+# with RUNTIME as the runtime under test, TAP parsed line by line.
 run_bats() {
-  local hull=$1 log=$scratch/bats.tap status=0 plan n_ok n_notok n_skip
-  section "integration tests (bats) against ${RUNTIME:-$hull}"
+  local label=$1 hull=$2 runtime=$3 log=$scratch/bats-$1.tap status=0 plan n_ok n_notok n_skip
+  shift 3
+  section "integration tests (bats) against $runtime"
   # A test that hangs (a container holding bats' pipe, say) fails after
   # BATS_TEST_TIMEOUT seconds instead of stalling the whole suite.
-  HULL=$hull REPO=$repo BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300} \
-    timeout 3600 bats --tap "$repo/tests/integration" 2>&1 | tee "$log" || status=$?
+  HULL=$hull RUNTIME=$runtime REPO=$repo BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300} \
+    timeout 3600 bats --tap "$@" 2>&1 | tee "$log" || status=$?
   plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
   n_skip=$(grep -Ec '^ok [0-9]+ .*# skip' "$log" || true)
   n_ok=$(($(grep -Ec '^ok [0-9]+' "$log" || true) - n_skip))
   n_notok=$(grep -Ec '^not ok [0-9]+' "$log" || true)
-  record pass "integration (bats)" "$n_ok"
-  [ "$n_notok" -eq 0 ] || record fail "integration (bats)" "$n_notok"
-  [ "$n_skip" -eq 0 ] || record skip "integration (bats)" "$n_skip"
+  record pass "$label" "$n_ok"
+  [ "$n_notok" -eq 0 ] || record fail "$label" "$n_notok"
+  [ "$n_skip" -eq 0 ] || record skip "$label" "$n_skip"
   if [ -z "$plan" ] || [ $((n_ok + n_notok + n_skip)) -ne "$plan" ]; then
-    record fail "integration (bats): ran $((n_ok + n_notok + n_skip)) of ${plan:-?} tests (exit $status)"
+    record fail "$label: ran $((n_ok + n_notok + n_skip)) of ${plan:-?} tests (exit $status)"
   elif [ "$status" -ne 0 ] && [ "$n_notok" -eq 0 ]; then
-    record fail "integration (bats): exit $status with no failed test"
+    record fail "$label: exit $status with no failed test"
   fi
+}
+
+# run_bats_runc HULL: the files that run real containers (they load
+# lifecycle_setup), against runc. HULL is still needed: make-bundle.sh
+# takes config.json from `hull spec`.
+run_bats_runc() {
+  local hull=$1 runc files
+  if [ "$skip_runc" = 1 ]; then
+    record skip "integration (bats) against runc (HULL_TEST_SKIP_RUNC=1)"
+    return 0
+  fi
+  if ! runc=$(command -v runc); then
+    record fail "integration (bats) against runc: runc is not installed"
+    return 0
+  fi
+  mapfile -t files < <(grep -l '^load lifecycle_setup' "$repo"/tests/integration/*.bats)
+  run_bats "integration (bats) against runc" "$hull" "$runc" "${files[@]}"
 }
 
 # run_fuzz EXE: the config.json fuzz target on a copy of the seed corpus.
@@ -156,7 +180,8 @@ fi
 
 if build g++ "$gcc_dir" g++; then
   run_unit "$gcc_dir/tests/unit-tests" g++ count
-  run_bats "$gcc_dir/src/hull"
+  run_bats "integration (bats)" "$gcc_dir/src/hull" "${RUNTIME:-$gcc_dir/src/hull}" "$repo/tests/integration"
+  run_bats_runc "$gcc_dir/src/hull"
 else
   record fail "unit tests and integration tests: not run (g++ build failed)"
 fi

@@ -1,6 +1,8 @@
 // create, start, state, kill, delete: flags in, one call into core out.
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
@@ -10,6 +12,15 @@
 #include "util/strings.hpp"
 
 namespace hull::cli {
+namespace {
+
+// sd_notify(3)'s variable, read here so core takes it as a parameter.
+std::string notify_socket() {
+    const char* value = std::getenv("NOTIFY_SOCKET");
+    return value != nullptr ? value : "";
+}
+
+}  // namespace
 
 core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, std::string_view command) {
     expect_args(args, 1, command, "a container id");
@@ -27,6 +38,7 @@ core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, s
     o.systemd_cgroup = ctx.global.systemd_cgroup;
     o.cgroups_disabled = ctx.global.cgroup_manager == "disabled";
     o.rootless = ctx.global.rootless == "true" || (ctx.global.rootless == "auto" && ::geteuid() != 0);
+    o.notify_socket = notify_socket();
     return o;
 }
 
@@ -38,7 +50,7 @@ int run_create(const Context& ctx, const ParsedArgs& args) {
 
 int run_start(const Context& ctx, const ParsedArgs& args) {
     expect_args(args, 1, "start", "a container id");
-    core::start_container(core::StateRoot(ctx.global.root), args.positionals()[0], ctx.log);
+    core::start_container(core::StateRoot(ctx.global.root), args.positionals()[0], ctx.log, notify_socket());
     return 0;
 }
 

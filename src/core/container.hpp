@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/notify_socket.hpp"
 #include "core/state_store.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/log.hpp"
@@ -29,6 +30,8 @@ struct CreateOptions {
     // --rootless (true, or auto for a non-root caller): cgroups that cannot be
     // made for lack of permission are skipped when no resources are asked for.
     bool rootless = false;
+    // The caller's NOTIFY_SOCKET (notify_socket.hpp); empty: none.
+    std::string notify_socket;
     // `run` in the foreground takes the pty master itself instead of a socket.
     std::function<void(UniqueFd master)> console_handler;
 };
@@ -39,7 +42,16 @@ struct CreatedContainer {
 };
 
 CreatedContainer create_container(const StateRoot& root, const CreateOptions& options, const util::Logger& log);
-void start_container(const StateRoot& root, const std::string& id, const util::Logger& log);
+// Releases the init and runs the poststart hooks. With notify_socket (the
+// caller's NOTIFY_SOCKET) and a container created with one, then relays its
+// notifications until READY=1 or its exit, as runc's `start` does.
+void start_container(const StateRoot& root, const std::string& id, const util::Logger& log,
+                     const std::string& notify_socket = {});
+// start_container's first half, for `run` in the foreground: the relay is
+// returned still waiting for READY=1, for the caller to drive with its own
+// pid as MAINPID.
+std::optional<NotifyRelay> release_container(const StateRoot& root, const std::string& id, const util::Logger& log,
+                                             const std::string& notify_socket);
 // runc's state JSON.
 std::string container_state_json(const StateRoot& root, const std::string& id);
 void kill_container(const StateRoot& root, const std::string& id, int signal, bool all);

@@ -16,10 +16,12 @@
 #include "core/container.hpp"
 #include "core/hooks.hpp"
 #include "core/init.hpp"
+#include "core/notify_socket.hpp"
 #include "core/state_json.hpp"
 #include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
+#include "linux/idmapped_mounts.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
 #include "oci/runtime/validate.hpp"
@@ -70,7 +72,6 @@ struct NamespacePlan {
 NamespacePlan plan_namespaces(const oci::Spec& spec) {
     NamespacePlan plan;
     if (!spec.linux) return plan;
-    bool join_user = false;
     for (const auto& ns : spec.linux->namespaces) {
         auto kind = sys::namespace_kind(ns.type);
         if (!kind) throw_error("linux.namespaces: unknown type {}", util::quote(ns.type));
@@ -80,7 +81,6 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
                 plan.pid_join_fd = std::move(fd);
                 continue;
             }
-            join_user = join_user || ns.type == "user";
             plan.join_fds.emplace_back(fd.get(), ns.type);
             plan.owned_fds.push_back(std::move(fd));
         } else if (ns.type == "cgroup") {
@@ -90,22 +90,21 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
             plan.new_user = plan.new_user || ns.type == "user";
         }
     }
-    if (join_user && plan.clone_flags != 0) {
-        throw_error("linux.namespaces: joining a user namespace by path while creating new namespaces "
-                    "is not supported yet");
-    }
     return plan;
 }
 
-std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
-    std::string out;
-    for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-    return out;
+int joined_user_namespace(const NamespacePlan& plan) {
+    for (const auto& [fd, type] : plan.join_fds) {
+        if (type == "user") return fd;
+    }
+    return -1;
 }
 
 void write_id_maps(pid_t pid, const oci::Spec& spec) {
-    with_context("linux.uidMappings", [&] { sys::write_id_map(pid, "uid_map", id_map_lines(spec.linux->uid_mappings)); });
-    with_context("linux.gidMappings", [&] { sys::write_id_map(pid, "gid_map", id_map_lines(spec.linux->gid_mappings)); });
+    with_context("linux.uidMappings",
+                 [&] { sys::write_id_map(pid, "uid_map", sys::id_map_lines(spec.linux->uid_mappings)); });
+    with_context("linux.gidMappings",
+                 [&] { sys::write_id_map(pid, "gid_map", sys::id_map_lines(spec.linux->gid_mappings)); });
 }
 
 void hand_over_console(UniqueFd master, const CreateOptions& options) {
@@ -187,8 +186,13 @@ void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Sp
 
 // Socket activation passes through as runc does: the caller's LISTEN_FDS
 // fds (3 .. 3+n-1) go to the container ahead of --preserve-fds, with
-// LISTEN_PID=1 since the program is pid 1 of its namespace.
+// LISTEN_PID=1 since the program is pid 1 of its namespace. As in
+// sd_listen_fds(3), they are ours only when LISTEN_PID names us: variables
+// inherited from a socket-activated ancestor describe its fds, not ours.
 int pass_listen_fds(oci::Spec& spec) {
+    const char* listen_pid = std::getenv("LISTEN_PID");
+    auto pid = listen_pid != nullptr ? util::parse_u64(listen_pid) : std::nullopt;
+    if (!pid || *pid != static_cast<std::uint64_t>(::getpid())) return 0;
     const char* value = std::getenv("LISTEN_FDS");
     auto n = value != nullptr ? util::parse_u64(value) : std::nullopt;
     if (!n || *n == 0 || *n > 1024) return 0;
@@ -208,6 +212,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     std::string rootfs = rootfs_path(bundle, spec);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);
+    std::vector<sys::DetachedMount> detached = sys::prepare_idmapped_mounts(spec, joined_user_namespace(plan));
 
     ContainerDir dir = root.create(options.id);
     sys::ClonedProcess child;
@@ -247,6 +252,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
             dir.save(record);
         }
     }
+    if (!options.notify_socket.empty()) detached.push_back(prepare_notify_socket(spec, dir));
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 
     // Named, not a structured binding: clang 14 cannot capture those in a lambda.
@@ -255,11 +261,17 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
-                     inherited_fds, plan.join_fds};
-    child = sys::clone_child(plan.clone_flags, cgroups ? cgroups->clone_fd() : -1, [&] {
+                     inherited_fds, plan.join_fds, detached};
+    auto init_entry = [&] {
         parent_sync.close();
         return init_main(init);
-    });
+    };
+    int cgroup_fd = cgroups ? cgroups->clone_fd() : -1;
+    // New namespaces beside a joined user namespace must belong to it (nsexec's order).
+    int user_fd = joined_user_namespace(plan);
+    child = user_fd >= 0 && plan.clone_flags != 0
+                ? sys::clone_child_in_user_namespace(user_fd, plan.clone_flags, cgroup_fd, init_entry)
+                : sys::clone_child(plan.clone_flags, cgroup_fd, init_entry);
     child_sync.close();
     log.debug("container {}: init is pid {}", options.id, child.pid);
 

@@ -3,6 +3,7 @@
 #include "build_config.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/mount_options.hpp"
+#include "linux/mount_tree.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/seccomp_info.hpp"
 
@@ -41,7 +42,7 @@ oci::LinuxFeatures linux_features() {
     l.selinux = oci::EnabledFeature{false, {}};
     l.intel_rdt = oci::IntelRdtFeatures{false, false, false, {}};
     l.memory_policy = oci::MemoryPolicyFeatures{std::vector<std::string>{}, std::vector<std::string>{}, {}};
-    l.mount_extensions = oci::MountExtensionsFeatures{oci::EnabledFeature{false, {}}, {}};
+    l.mount_extensions = oci::MountExtensionsFeatures{oci::EnabledFeature{sys::idmapped_mounts_supported(), {}}, {}};
     l.net_devices = oci::EnabledFeature{false, {}};
     return l;
 }

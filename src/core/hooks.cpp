@@ -255,13 +255,23 @@ void run_hook(const HookSpec& hook, std::string_view state_json, std::string_vie
     });
 }
 
+// runc runs a hook with Go's exec.Cmd{Env: hook.Env}, and a nil Env there
+// means the caller's environment: engines' hooks without "env" (dockerd's
+// libnetwork-setkey among them) have always seen the runtime's PATH and
+// the rest. "env": [] stays empty, as it does in runc.
+std::vector<std::string> runtime_environment() {
+    std::vector<std::string> out;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+    return out;
+}
+
 void run_hooks(const std::vector<HookSpec>& hooks, std::string_view kind, std::string_view state_json) {
     for (std::size_t i = 0; i < hooks.size(); ++i) run_hook(hooks[i], state_json, kind, i);
 }
 
 HookSpec hook_spec(const oci::Hook& hook) {
     HookSpec spec{hook.path, hook.args.value_or(std::vector<std::string>{}),
-                  hook.env.value_or(std::vector<std::string>{}), std::nullopt};
+                  hook.env ? *hook.env : runtime_environment(), std::nullopt};
     if (hook.timeout) spec.timeout = std::chrono::seconds(*hook.timeout);
     return spec;
 }

@@ -32,7 +32,10 @@ void run_hook(const HookSpec& hook, std::string_view state_json, std::string_vie
 // Runs the hooks of one kind in order; the first failure stops the rest.
 void run_hooks(const std::vector<HookSpec>& hooks, std::string_view kind, std::string_view state_json);
 
-// config.json's hook: timeout in seconds, absent env means an empty one.
+// The runtime's own environment (environ), as a hook's env.
+std::vector<std::string> runtime_environment();
+// config.json's hook: timeout in seconds; an absent env means the runtime's
+// own environment, as in runc (an empty one stays empty).
 HookSpec hook_spec(const oci::Hook& hook);
 void run_hooks(const std::vector<oci::Hook>& hooks, std::string_view kind, std::string_view state_json);
 

@@ -37,7 +37,8 @@ void join_namespaces(const InitContext& ctx) {
     for (const auto& [fd, type] : ctx.join_fds) {
         auto kind = sys::namespace_kind(type);
         if (type == "user") {
-            user_fd = fd;
+            // Already in it when the parent had it joined before the clone (create.cpp).
+            if (!sys::is_current_namespace(fd, *kind)) user_fd = fd;
         } else if (::setns(fd, kind->clone_flag) < 0) {
             if (errno != EPERM) throw_errno(errno, "join {} namespace", type);
             retry.emplace_back(fd, type);
@@ -47,6 +48,11 @@ void join_namespaces(const InitContext& ctx) {
     for (const auto& [fd, type] : retry) {
         check(::setns(fd, sys::namespace_kind(type)->clone_flag), "join {} namespace", type);
     }
+}
+
+bool in_user_namespace(const InitContext& ctx) {
+    if (ctx.new_user_namespace) return true;
+    return std::any_of(ctx.join_fds.begin(), ctx.join_fds.end(), [](const auto& j) { return j.second == "user"; });
 }
 
 // A new time namespace is entered by the next execve, after its offsets
@@ -128,6 +134,7 @@ void wait_for_start(const InitContext& ctx) {
 void close_inherited_fds(const InitContext& ctx) {
     std::vector<int> keep = {ctx.sync.fd(), ctx.exec_fifo_fd, ctx.host_proc_fd};
     for (const auto& [fd, type] : ctx.join_fds) keep.push_back(fd);
+    for (const auto& m : ctx.detached_mounts) keep.push_back(m.tree.get());
     std::sort(keep.begin(), keep.end());
     unsigned first = 3 + static_cast<unsigned>(ctx.preserve_fds);
     for (int fd : keep) {
@@ -158,7 +165,10 @@ void init_sequence(InitContext& ctx) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     expect_message(ctx.sync, SyncType::parent_setup_done);
     join_namespaces(ctx);
-    if (ctx.new_user_namespace) {
+    bool user_namespace = in_user_namespace(ctx);
+    if (user_namespace) {
+        // The host's root is unmapped there: files it created would fail
+        // (EOVERFLOW). runc's nsexec does the same.
         check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
         check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
     }
@@ -170,7 +180,8 @@ void init_sequence(InitContext& ctx) {
     // job control, and a pty can only become the controlling tty of a leader.
     check(::setsid(), "setsid");
     if (!ctx.no_new_keyring) join_session_keyring();
-    sys::RootfsContext rootfs{ctx.rootfs, ctx.new_user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace}};
+    sys::RootfsContext rootfs{ctx.rootfs, user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
+                              ctx.detached_mounts};
     sys::prepare_rootfs(spec, rootfs);
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);

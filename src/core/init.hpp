@@ -3,9 +3,11 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 
 #include "core/sync_protocol.hpp"
+#include "linux/mount_tree.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
@@ -27,6 +29,8 @@ struct InitContext {
     int preserve_fds = 0;
     // Namespaces given by path, opened and type-checked by the parent.
     std::vector<std::pair<int, std::string>> join_fds;  // fd, spec type name
+    // Mount trees the parent prepared (idmapped binds, /run/notify).
+    std::span<const sys::DetachedMount> detached_mounts = {};
 };
 
 // The child's entry: never returns normally, never throws. Failures are sent

@@ -82,12 +82,29 @@ Status container_status(const ContainerDir& dir, const ContainerRecord& record) 
     return Status::running;
 }
 
-void start_container(const StateRoot& root, const std::string& id, const util::Logger& log) {
+namespace {
+
+struct Released {
+    ContainerRecord record;
+    std::optional<sys::Pidfd> init;  // opened before the release: a short-lived process may be gone at once
+    std::optional<NotifyRelay> relay;
+};
+
+// Holds the container's lock only until it returns.
+Released release(const StateRoot& root, const std::string& id, const util::Logger& log,
+                 const std::string& notify_socket) {
     ContainerDir dir = root.open(id);
     ContainerRecord record = dir.load();
     Status status = container_status(dir, record);
     if (status != Status::created) {
         throw_error("cannot start a container that is {}: only a created container can start", status_name(status));
+    }
+    // Bound before the release: the process may notify as soon as it runs.
+    std::optional<NotifyRelay> relay;
+    std::optional<sys::Pidfd> init;
+    if (!notify_socket.empty()) {
+        relay = NotifyRelay::open(dir, notify_socket, log);
+        init = open_init(record);
     }
     release_init(dir, record);
     oci::Spec spec = saved_spec(dir);
@@ -99,6 +116,23 @@ void start_container(const StateRoot& root, const std::string& id, const util::L
             log.warning(e.what());
         }
     }
+    return Released{std::move(record), std::move(init), std::move(relay)};
+}
+
+}  // namespace
+
+std::optional<NotifyRelay> release_container(const StateRoot& root, const std::string& id, const util::Logger& log,
+                                             const std::string& notify_socket) {
+    return release(root, id, log, notify_socket).relay;
+}
+
+void start_container(const StateRoot& root, const std::string& id, const util::Logger& log,
+                     const std::string& notify_socket) {
+    Released started = release(root, id, log, notify_socket);
+    if (!started.relay) return;
+    // Waited for without the container's lock: `state` and `kill` must
+    // answer meanwhile.
+    started.relay->relay_until_ready(started.init ? started.init->fd() : -1, started.record.init_pid, log);
 }
 
 std::string container_state_json(const StateRoot& root, const std::string& id) {

@@ -78,14 +78,22 @@ struct WaitLoop {
     int pidfd;
     int signal_fd;
     int master;  // -1 without a terminal
+    // Until READY=1, with hull as MAINPID: hull is the process the service
+    // manager started and watches, and it exits with the container.
+    std::optional<NotifyRelay> notify;
+    const util::Logger& log;
 };
 
-int wait_for_exit(const WaitLoop& loop) {
+int wait_for_exit(WaitLoop& loop) {
     bool stdin_open = loop.master >= 0;
     while (true) {
-        std::array<pollfd, 4> fds = {{{loop.pidfd, POLLIN, 0}, {loop.signal_fd, POLLIN, 0},
-                                      {loop.master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}}};
+        std::array<pollfd, 5> fds = {{{loop.pidfd, POLLIN, 0},
+                                      {loop.signal_fd, POLLIN, 0},
+                                      {loop.master, POLLIN, 0},
+                                      {stdin_open ? 0 : -1, POLLIN, 0},
+                                      {loop.notify ? loop.notify->fd() : -1, POLLIN, 0}}};
         if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw_errno(errno, "wait for the container");
+        if ((fds[4].revents & POLLIN) && loop.notify->relay_one(::getpid(), loop.log)) loop.notify.reset();
         if (fds[1].revents & POLLIN) {
             signalfd_siginfo info{};
             if (::read(loop.signal_fd, &info, sizeof info) == sizeof info) {
@@ -128,13 +136,17 @@ int run_container(const StateRoot& root, RunOptions options, const util::Logger&
     auto remove = [&] {
         if (!options.keep) delete_container(root, options.create.id, true, log);
     };
+    std::optional<NotifyRelay> notify;
     try {
-        start_container(root, options.create.id, log);
+        if (options.detach) {
+            start_container(root, options.create.id, log, options.create.notify_socket);
+            return 0;
+        }
+        notify = release_container(root, options.create.id, log, options.create.notify_socket);
     } catch (...) {
         remove();
         throw;
     }
-    if (options.detach) return 0;
 
     UniqueFd signal_fd(::signalfd(-1, &set, SFD_CLOEXEC));
     if (!signal_fd) throw_errno(errno, "signalfd");
@@ -143,7 +155,8 @@ int run_container(const StateRoot& root, RunOptions options, const util::Logger&
         copy_window_size(0, master.get());
         raw.emplace(0);
     }
-    int code = wait_for_exit({created.pid, created.pidfd.get(), signal_fd.get(), master ? master.get() : -1});
+    WaitLoop loop{created.pid, created.pidfd.get(), signal_fd.get(), master ? master.get() : -1, std::move(notify), log};
+    int code = wait_for_exit(loop);
     raw.reset();
     remove();
     return code;

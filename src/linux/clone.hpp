@@ -23,4 +23,14 @@ struct ClonedProcess {
 // status via _exit.
 ClonedProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const std::function<int()>& child);
 
+// As clone_child, but the new namespaces belong to the user namespace
+// userns_fd, which the child is in (runc's nsexec order: join the user
+// namespace, then create the rest). A process cannot setns into a user
+// namespace and keep the namespaces it was cloned with: they would stay the
+// host's, and it would lose its privilege over them. So a short-lived helper
+// joins the user namespace and clones the child with CLONE_PARENT: the child
+// is still this process's own (waitpid, SIGCHLD, a pidfd without a race).
+ClonedProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespace_flags, int cgroup_fd,
+                                            const std::function<int()>& child);
+
 }  // namespace hull::sys

@@ -80,7 +80,7 @@ void send_fd(int socket_fd, int fd, std::string_view name) {
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
     while (::sendmsg(socket_fd, &msg, MSG_NOSIGNAL) < 0) {
-        if (errno != EINTR) throw_errno(errno, "send the pty master to the console socket");
+        if (errno != EINTR) throw_errno(errno, "send {} with an fd (SCM_RIGHTS)", util::quote(name));
     }
 }
 

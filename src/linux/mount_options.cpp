@@ -160,6 +160,28 @@ bool is_bind_mount(std::string_view type, const std::vector<std::string>& option
     return std::any_of(options.begin(), options.end(), [](const std::string& o) { return o == "bind" || o == "rbind"; });
 }
 
+MountAttributes mount_attributes(unsigned long flags) {
+    constexpr std::pair<unsigned long, std::uint64_t> kPlain[] = {
+        {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+        {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+        {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+    };
+    MountAttributes out;
+    for (const auto& [flag, attr] : kPlain) {
+        if (flags & flag) out.set |= attr;
+    }
+    // The atime mode is an enum: set only with all of __ATIME cleared (mount_setattr(2)).
+    std::uint64_t atime = (flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+                          : (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                          : (flags & MS_RELATIME)    ? MOUNT_ATTR_RELATIME
+                                                     : ~std::uint64_t{0};
+    if (atime != ~std::uint64_t{0}) {
+        out.set |= atime;
+        out.clear |= MOUNT_ATTR__ATIME;
+    }
+    return out;
+}
+
 std::vector<std::string> known_mount_options() {
     std::vector<std::string> out;
     for (const auto& o : kOptions) out.emplace_back(o.word);

@@ -31,6 +31,16 @@ MountOptions parse_mount_options(const std::vector<std::string>& options);
 // (config.md "Mounts": the type is ignored for binds).
 bool is_bind_mount(std::string_view type, const std::vector<std::string>& options);
 
+// The MOUNT_ATTR_* equivalent of the per-mount MS_* flags (ro, nosuid,
+// nodev, noexec, nodiratime, nosymfollow, the atime mode), for a mount made
+// with the new mount API instead of mount(2). Flags with no mount attribute
+// (sync, dirsync, lazytime, ...) belong to the filesystem and are dropped.
+struct MountAttributes {
+    std::uint64_t set = 0;
+    std::uint64_t clear = 0;
+};
+MountAttributes mount_attributes(unsigned long flags);
+
 // Every option word hull understands, for `features` (mountOptions).
 std::vector<std::string> known_mount_options();
 

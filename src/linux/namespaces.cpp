@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <linux/nsfs.h>
 
 #include <array>
@@ -60,6 +61,20 @@ UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind) {
 
 void join_namespace(int fd, const NamespaceKind& kind, const std::string& path) {
     check(::setns(fd, kind.clone_flag), "join {} namespace {}", kind.spec_name, path);
+}
+
+bool is_current_namespace(int fd, const NamespaceKind& kind) {
+    std::string own = fmt::format("/proc/self/ns/{}", kind.proc_name);
+    struct stat a {}, b {};
+    if (::fstat(fd, &a) < 0) throw_errno(errno, "fstat a {} namespace fd", kind.spec_name);
+    if (::stat(own.c_str(), &b) < 0) throw_errno(errno, "stat {}", own);
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
+    std::string out;
+    for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
+    return out;
 }
 
 void write_id_map(pid_t pid, std::string_view file, std::string_view lines) {

@@ -8,7 +8,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
 namespace hull::sys {
@@ -29,7 +31,12 @@ std::span<const NamespaceKind> namespace_kinds();
 // expected kind (a wrong path must fail before it is joined).
 UniqueFd open_namespace(const std::string& path, const NamespaceKind& kind);
 void join_namespace(int fd, const NamespaceKind& kind, const std::string& path);
+// Whether fd is the namespace of this kind the calling process is in
+// (setns into one's own user namespace fails with EINVAL).
+bool is_current_namespace(int fd, const NamespaceKind& kind);
 
+// The lines of a uid_map/gid_map file for these mappings.
+std::string id_map_lines(const std::vector<oci::IdMapping>& maps);
 // Writes /proc/PID/uid_map or gid_map ("0 1000 1\n..." lines).
 void write_id_map(pid_t pid, std::string_view file, std::string_view lines);
 

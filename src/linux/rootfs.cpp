@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "linux/copy_tree.hpp"
 #include "linux/devices.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_protection.hpp"
@@ -79,17 +80,52 @@ void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string
     }
 }
 
+// A tree the host prepared (an idmapped bind): attached, then given the
+// per-mount flags a bind would get from its remount.
+void attach_detached(int tree_fd, const MountOptions& opts, int dest_fd) {
+    attach_mount_tree(tree_fd, dest_fd);
+    MountAttributes attrs = mount_attributes(opts.flags);
+    set_tree_attributes(tree_fd, attrs.set, attrs.clear, false);
+}
+
+// tmpcopyup (runc, crun): a tmpfs over a directory starts with the
+// directory's contents. The lower directory is opened before the tmpfs
+// covers it; the copy is made writable and turns read-only after, if asked.
+void mount_tmpfs_copyup(int root_fd, const oci::Mount& m, const MountOptions& opts, const std::string& target) {
+    if (m.type.value_or("") != "tmpfs") {
+        throw_error("tmpcopyup needs a tmpfs mount, not type {}", util::quote(m.type.value_or("")));
+    }
+    UniqueFd lower = open_in_root(root_fd, m.destination, O_RDONLY | O_DIRECTORY);
+    struct stat lower_st {};
+    check(::fstat(lower.get(), &lower_st), "stat the directory under the tmpfs");
+    check(::mount("tmpfs", target.c_str(), "tmpfs", opts.flags & ~MS_RDONLY, opts.data.c_str()), "mount tmpfs");
+    UniqueFd upper = open_in_root(root_fd, m.destination, O_RDONLY | O_DIRECTORY);
+    copy_directory_contents(lower.get(), upper.get());
+    // The top directory too, unless the options say what it should be.
+    if (opts.data.find("mode=") == std::string::npos && opts.data.find("uid=") == std::string::npos &&
+        opts.data.find("gid=") == std::string::npos) {
+        copy_attributes(upper.get(), lower_st);
+    }
+    if (opts.flags & MS_RDONLY) set_tree_attributes(upper.get(), MOUNT_ATTR_RDONLY, 0, false);
+}
+
 void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const std::string& target,
                   const RootfsContext& ctx);
 
-void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx) {
+void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached) {
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
     std::string type = m.type.value_or("");
     bool bind = opts.bind || type == "bind";
     UniqueFd dest = resolve_destination(root_fd, m, bind && is_file_source(m));
     std::string target = fd_path(dest.get());
     with_context(fmt::format("mount {} on {}", util::quote(m.source.value_or(type)), util::quote(m.destination)), [&] {
-        if (bind) {
+        if (detached != nullptr) {
+            attach_detached(detached->tree.get(), opts, dest.get());
+        } else if (opts.idmap) {
+            throw_error("idmap: the mount was not prepared by the host");  // prepare_idmapped_mounts missed it
+        } else if (opts.tmpcopyup) {
+            mount_tmpfs_copyup(root_fd, m, opts, target);
+        } else if (bind) {
             mount_bind(m, opts, target);
         } else if (type == "cgroup" || type == "cgroup2") {
             mount_cgroup(root_fd, m, opts, target, ctx);
@@ -131,6 +167,22 @@ void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const st
     opts.attr_set |= attrs & ~opts.attr_clear;
 }
 
+const DetachedMount* find_detached(const RootfsContext& ctx, std::size_t spec_index) {
+    for (const auto& d : ctx.detached) {
+        if (d.spec_index == spec_index) return &d;
+    }
+    return nullptr;
+}
+
+void attach_extra_mounts(int root_fd, const RootfsContext& ctx) {
+    for (const auto& d : ctx.detached) {
+        if (d.spec_index != DetachedMount::kExtraMount) continue;
+        UniqueFd dest = mkdir_all_in_root(root_fd, d.destination, 0755);
+        with_context(fmt::format("mount on {}", util::quote(d.destination)),
+                     [&] { attach_mount_tree(d.tree.get(), dest.get()); });
+    }
+}
+
 // The parent of the rootfs mount must not be shared, or pivot_root fails
 // with EINVAL (pivot_root(2) "new_root ... must not have shared propagation").
 void make_parent_private(const std::string& rootfs) {
@@ -158,10 +210,12 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     UniqueFd root_fd(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
     bool dev_is_bind = false;
-    for (const auto& m : spec.mounts) {
-        mount_one(root_fd.get(), m, ctx);
+    for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
+        const oci::Mount& m = spec.mounts[i];
+        mount_one(root_fd.get(), m, ctx, find_detached(ctx, i));
         if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
     }
+    attach_extra_mounts(root_fd.get(), ctx);
     if (!dev_is_bind) setup_dev(root_fd.get(), spec, ctx.in_user_namespace);
     if (!propagation.empty()) {
         check(::mount(nullptr, ctx.rootfs.c_str(), nullptr, root_propagation, nullptr), "set rootfs propagation {}",

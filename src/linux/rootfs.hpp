@@ -7,9 +7,11 @@
 // symlink in the rootfs never makes a mount land on the host.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "linux/cgroup/container_view.hpp"
+#include "linux/mount_tree.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
@@ -19,6 +21,9 @@ struct RootfsContext {
     std::string rootfs;       // absolute host path of root.path
     bool in_user_namespace;   // mknod is not allowed: bind devices from the host
     cgroup::ContainerView cgroups;  // what a "cgroup" mount shows
+    // Trees the host prepared (mount_tree.hpp): idmapped binds in place of
+    // their spec mounts, and hull's own extra mounts after the spec's.
+    std::span<const DetachedMount> detached = {};
 };
 
 // Before pivot_root: propagation, the rootfs bind, every mount, /dev, devices.

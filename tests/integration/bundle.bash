@@ -16,6 +16,18 @@ update_config() {
   jq "$@" "$dir/config.json" > "$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
+# use_user_namespace DIR: a new user namespace mapping 0-65535 to host ids
+# 100000-165535, the rootfs chowned to match, and without what a user
+# namespace cannot have on this host (the cgroup mount, devpts' gid=5).
+use_user_namespace() {
+  update_config "$1" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+  chown -R 100000:100000 "$1/rootfs"
+}
+
 # runtime ARGS...: the runtime under test with the test's own state root.
 runtime() {
   "$RUNTIME_BIN" --root "$TEST_ROOT" "$@"

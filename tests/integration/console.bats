@@ -53,3 +53,20 @@ start_receiver() {  # [INPUT]
   [ "$status" -ne 0 ]
   [[ "$output" == *"terminal"* ]]
 }
+
+@test "run with a terminal and no --console-socket wires the container to the caller's terminal" {
+  command -v script >/dev/null || skip "script(1) (Debian's bsdutils) is not installed"
+  make_bundle "$BUNDLE" sh -c 'tty; stty size; read -r line; echo "got:$line"; exit 3'
+  update_config "$BUNDLE" '.process.terminal = true'
+  # script(1) gives the runtime a pty as its terminal, sized 33x111, fed
+  # from our pipe; after the run, the terminal must be back in canonical mode.
+  cmd="stty rows 33 cols 111; $RUNTIME_BIN --root $TEST_ROOT run --bundle $BUNDLE $ID; echo rc=\$?; stty -a"
+  run bash -c 'printf "hello\n" | timeout 30 script -qec "$1" /dev/null' sh "$cmd"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev/pts/"* ]]
+  [[ "$output" == *"33 111"* ]]
+  [[ "$output" == *"got:hello"* ]]
+  [[ "$output" == *"rc=3"* ]]
+  [[ "$output" == *" icanon "* ]]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}

@@ -66,7 +66,7 @@ teardown() { lifecycle_teardown; }
 
 @test "create writes one JSON error line to --log on failure" {
   make_bundle "$BUNDLE" /no/such/binary
-  run -127 "$RUNTIME_BIN" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json create --bundle "$BUNDLE" "$ID"
+  run ! "$RUNTIME_BIN" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
   [ "$(grep -c level.*error "$TEST_DIR/log.json")" -eq 1 ]
   jq -e 'select(.level == "error") | .msg | test("no such file")' "$TEST_DIR/log.json"

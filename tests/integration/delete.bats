@@ -45,7 +45,8 @@ teardown() { lifecycle_teardown; }
   # A createRuntime hook that never returns holds create between its steps.
   update_config "$BUNDLE" --arg f "$TEST_DIR/hook.pid" \
     '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ > \($f); exec sleep 100"]}]'
-  runtime create --bundle "$BUNDLE" "$ID" &
+  # Not the `runtime` function: `$!` must be hull itself, not a subshell.
+  "$RUNTIME_BIN" --root "$TEST_ROOT" create --bundle "$BUNDLE" "$ID" &
   create_pid=$!
   for i in $(seq 100); do [ -f "$TEST_ROOT/$ID/state.json" ] && break; sleep 0.05; done
   init=$(jq .init_pid "$TEST_ROOT/$ID/state.json")

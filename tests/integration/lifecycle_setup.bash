@@ -32,9 +32,16 @@ lifecycle_teardown() {
   rm -rf "$TEST_DIR"
 }
 
+is_hull() {
+  [ "$(basename "$RUNTIME_BIN")" = hull ]
+}
+
 hull_only() {
-  case "$(basename "$RUNTIME_BIN")" in
-    hull) ;;
-    *) skip "hull is deliberately stricter than $(basename "$RUNTIME_BIN") here: $1" ;;
-  esac
+  is_hull || skip "hull deliberately differs from $(basename "$RUNTIME_BIN") here: $1"
+}
+
+# require_runtime_feature JQ-FILTER REASON: skips unless the runtime's
+# `features` document satisfies the filter (runc 1.1 has no time namespace).
+require_runtime_feature() {
+  "$RUNTIME_BIN" features 2>/dev/null | jq -e "$1" >/dev/null || skip "$(basename "$RUNTIME_BIN") lacks it: $2"
 }

@@ -68,9 +68,20 @@ teardown() { lifecycle_teardown; }
 
 @test "LISTEN_FDS fds and variables pass through to the container" {
   make_bundle "$BUNDLE" sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/self/fd | sort -n | tr "\n" " "'
-  run sh -c 'exec 3</dev/null 4</dev/null; LISTEN_FDS=1 exec "$@"' sh "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
+  # LISTEN_PID names the process the fds are for (sd_listen_fds(3)): the
+  # runtime, which the exec makes of this shell.
+  run sh -c 'exec 3</dev/null 4</dev/null; LISTEN_FDS=1 LISTEN_PID=$$ exec "$@"' sh "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1 1" ]
   [[ "${lines[1]}" == "0 1 2 3 4 "* ]]
   [[ "${lines[1]}" != *" 5 "* ]]
+}
+
+@test "LISTEN_FDS meant for another process (LISTEN_PID) is not passed through" {
+  make_bundle "$BUNDLE" sh -c 'echo "fds=$LISTEN_FDS"; ls /proc/self/fd | sort -n | tr "\n" " "'
+  run sh -c 'exec 3</dev/null; LISTEN_FDS=1 LISTEN_PID=1 exec "$@"' sh "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "fds=" ]
+  # 3 is ls's own directory fd; the caller's fd 3 would make a 4th
+  [[ "${lines[1]}" != *" 4 "* ]]
 }

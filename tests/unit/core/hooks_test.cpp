@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -140,14 +141,16 @@ TEST_CASE("hooks: a process the hook leaves behind holding its output does not h
     CHECK(std::chrono::steady_clock::now() - start < 2s);
 }
 
-TEST_CASE("hooks: config.json hooks map to HookSpec (seconds, absent args and env)") {
+TEST_CASE("hooks: config.json hooks map to HookSpec (seconds, absent args, absent env is the runtime's)") {
     hull::oci::Hook h;
     h.path = "/usr/bin/x";
     h.timeout = 5;
+    ::setenv("HULL_HOOK_TEST", "inherited", 1);
     HookSpec spec = hull::core::hook_spec(h);
+    ::unsetenv("HULL_HOOK_TEST");
     CHECK(spec.path == "/usr/bin/x");
     CHECK(spec.args.empty());
-    CHECK(spec.env.empty());
+    CHECK(std::find(spec.env.begin(), spec.env.end(), "HULL_HOOK_TEST=inherited") != spec.env.end());
     REQUIRE(spec.timeout);
     CHECK(*spec.timeout == 5s);
     h.timeout.reset();
@@ -157,4 +160,6 @@ TEST_CASE("hooks: config.json hooks map to HookSpec (seconds, absent args and en
     CHECK(spec.args == std::vector<std::string>{"x", "-v"});
     CHECK(spec.env == std::vector<std::string>{"A=1"});
     CHECK_FALSE(spec.timeout);
+    h.env = std::vector<std::string>{};
+    CHECK(hull::core::hook_spec(h).env.empty());
 }

@@ -184,3 +184,16 @@ TEST_CASE("mount options: known_mount_options lists every word the parser recogn
     }
     CHECK(known.size() == 62);
 }
+
+TEST_CASE("mount options: mount_attributes maps per-mount flags to MOUNT_ATTR_*, atime as an enum") {
+    auto a = hull::sys::mount_attributes(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW);
+    CHECK(a.set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                    MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
+    CHECK(a.clear == 0);
+    a = hull::sys::mount_attributes(MS_NOATIME | MS_SYNCHRONOUS);
+    CHECK(a.set == MOUNT_ATTR_NOATIME);
+    CHECK(a.clear == MOUNT_ATTR__ATIME);
+    CHECK(hull::sys::mount_attributes(MS_STRICTATIME).set == MOUNT_ATTR_STRICTATIME);
+    CHECK(hull::sys::mount_attributes(MS_RELATIME).clear == MOUNT_ATTR__ATIME);
+    CHECK(hull::sys::mount_attributes(MS_LAZYTIME | MS_DIRSYNC).set == 0);
+}

@@ -1,0 +1,92 @@
+#include "linux/mount_tree.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "linux/clone.hpp"
+#include "linux/namespaces.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/scope_exit.hpp"
+#include "util/strings.hpp"
+
+namespace hull::sys {
+namespace {
+
+void mount_setattr_fd(int fd, mount_attr& attr, bool recursive, std::string_view what) {
+    unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+    if (::syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr) < 0) throw_errno(errno, "{}", what);
+}
+
+void reap(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+}  // namespace
+
+UniqueFd clone_mount_tree(const std::string& source, bool recursive) {
+    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+    int fd = static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(), flags));
+    if (fd < 0) throw_errno(errno, "open_tree {}", util::quote(source));
+    return UniqueFd(fd);
+}
+
+void set_tree_attributes(int tree_fd, std::uint64_t set, std::uint64_t clear, bool recursive) {
+    if (set == 0 && clear == 0) return;
+    mount_attr attr{};
+    attr.attr_set = set;
+    attr.attr_clr = clear;
+    mount_setattr_fd(tree_fd, attr, recursive, "set mount attributes");
+}
+
+void idmap_mount_tree(int tree_fd, int userns_fd, bool recursive) {
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<std::uint64_t>(userns_fd);
+    // EINVAL here is most often a filesystem without idmapped mount support
+    // (FS_ALLOW_IDMAP), or a tree that is already idmapped.
+    mount_setattr_fd(tree_fd, attr, recursive, "idmap the mount (mount_setattr MOUNT_ATTR_IDMAP)");
+}
+
+void attach_mount_tree(int tree_fd, int target_fd) {
+    unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
+    if (::syscall(SYS_move_mount, tree_fd, "", target_fd, "", flags) < 0) throw_errno(errno, "move_mount");
+}
+
+bool idmapped_mounts_supported() {
+    // An invalid fd: EBADF from a kernel that has the call, ENOSYS from one that has not.
+    return ::syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, nullptr, 0) < 0 && errno != ENOSYS;
+}
+
+UniqueFd make_user_namespace(std::string_view uid_map, std::string_view gid_map) {
+    int fds[2];
+    check(::pipe2(fds, O_CLOEXEC), "pipe for a user namespace helper");
+    UniqueFd read_end(fds[0]), write_end(fds[1]);
+    // The helper only waits for the pipe to close: the namespace lives as
+    // long as a process or an fd holds it, and ours is the fd.
+    ClonedProcess helper = clone_child(CLONE_NEWUSER, -1, [&] {
+        write_end.reset();
+        char byte;
+        [[maybe_unused]] ssize_t n = ::read(read_end.get(), &byte, 1);
+        return 0;
+    });
+    read_end.reset();
+    ScopeExit stop([&] {
+        write_end.reset();
+        reap(helper.pid);
+    });
+    write_id_map(helper.pid, "uid_map", uid_map);
+    write_id_map(helper.pid, "gid_map", gid_map);
+    std::string path = fmt::format("/proc/{}/ns/user", helper.pid);
+    return util::open_fd(path, O_RDONLY);
+}
+
+}  // namespace hull::sys

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# Mount options that need more than mount(2): idmap/ridmap (mount_setattr
+# MOUNT_ATTR_IDMAP) and tmpcopyup (a tmpfs seeded with what it covers).
+
+load lifecycle_setup
+
+setup() {
+  lifecycle_setup
+  SRC=$TEST_DIR/src
+  mkdir -p "$SRC"
+  echo root-owned > "$SRC/a"
+  echo user-owned > "$SRC/b"
+  chown 1000:1000 "$SRC/b"
+}
+teardown() { lifecycle_teardown; }
+
+require_idmap() {
+  require_runtime_feature '.mountOptions | index("idmap")' "idmapped mounts"
+}
+
+# A bind of $SRC on /data with the given options and extra mount fields.
+add_data_mount() {  # OPTIONS-JSON [EXTRA-FIELDS-JSON]
+  update_config "$BUNDLE" --arg src "$SRC" --argjson opts "$1" --argjson extra "${2:-{\}}" \
+    '.mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": $opts} + $extra]'
+}
+
+@test "idmap with the mount's own mappings shows on-disk ids through them" {
+  require_idmap
+  make_bundle "$BUNDLE" sh -c 'stat -c "%u %g" /data/a /data/b; cat /data/a'
+  add_data_mount '["bind", "idmap"]' '{"uidMappings": [{"containerID": 0, "hostID": 2000, "size": 1001}],
+    "gidMappings": [{"containerID": 0, "hostID": 3000, "size": 1001}]}'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "2000 3000" ]
+  [ "${lines[1]}" = "3000 4000" ]
+  [ "${lines[2]}" = root-owned ]
+  # the host's view is unchanged
+  [ "$(stat -c %u "$SRC/a")" = 0 ]
+}
+
+@test "idmap without mappings takes the container's user namespace" {
+  require_idmap
+  make_bundle "$BUNDLE" sh -c 'stat -c "%u %g" /data/a /data/b'
+  use_user_namespace "$BUNDLE"
+  add_data_mount '["bind", "idmap"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  # without the idmap these would be the overflow id 65534
+  [ "${lines[0]}" = "0 0" ]
+  [ "${lines[1]}" = "1000 1000" ]
+}
+
+@test "ridmap maps the mounts below an rbind, idmap only the top one" {
+  require_idmap
+  # The submount lives in a private mount namespace that ends with the test.
+  make_bundle "$BUNDLE" sh -c 'stat -c %u /data/a /data/sub/c'
+  mkdir "$SRC/sub"
+  maps='{"uidMappings": [{"containerID": 0, "hostID": 2000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 2000, "size": 1}]}'
+  for opt in idmap ridmap; do
+    cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+    add_data_mount "[\"rbind\", \"$opt\"]" "$maps"
+    run unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs "$1/sub" && touch "$1/sub/c" && shift && exec "$@"' \
+      sh "$SRC" "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID-$opt"
+    cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 2000 ]
+    if [ "$opt" = ridmap ]; then [ "${lines[1]}" = 2000 ]; else [ "${lines[1]}" = 0 ]; fi
+  done
+}
+
+@test "idmap on a mount that is not a bind is refused, naming the mount" {
+  require_idmap
+  make_bundle "$BUNDLE" true
+  update_config "$BUNDLE" '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"],
+    "uidMappings": [{"containerID": 0, "hostID": 2000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 2000, "size": 1}]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/data"* ]]
+  [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "idmap with no mappings and no user namespace is refused, naming the mount" {
+  require_idmap
+  make_bundle "$BUNDLE" true
+  add_data_mount '["bind", "idmap"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/data"* ]]
+  [[ "$output" == *"user namespace"* ]]
+}
+
+@test "tmpcopyup puts a tmpfs over a directory, seeded with its contents" {
+  require_runtime_feature '.mountOptions | index("tmpcopyup")' "tmpcopyup"
+  make_bundle "$BUNDLE" sh -c 'grep -c root /etc/passwd; readlink /etc/link; stat -c "%u %a" /etc/owned /etc/sub /etc/sub/deep;
+    touch /etc/new && echo writable; grep " /etc " /proc/self/mountinfo'
+  ln -s passwd "$BUNDLE/rootfs/etc/link"
+  echo x > "$BUNDLE/rootfs/etc/owned" && chown 1234 "$BUNDLE/rootfs/etc/owned" && chmod 640 "$BUNDLE/rootfs/etc/owned"
+  mkdir -p "$BUNDLE/rootfs/etc/sub/deep" && chmod 710 "$BUNDLE/rootfs/etc/sub"
+  update_config "$BUNDLE" '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = passwd ]
+  [ "${lines[2]}" = "1234 640" ]
+  [ "${lines[3]}" = "0 710" ]
+  [ "${lines[4]}" = "0 755" ]
+  [ "${lines[5]}" = writable ]
+  [[ "${lines[6]}" == *" - tmpfs "* ]]
+  # the write went to the tmpfs, not to the bundle
+  [ ! -e "$BUNDLE/rootfs/etc/new" ]
+}
+
+@test "tmpcopyup with ro copies first, then the tmpfs is read-only" {
+  require_runtime_feature '.mountOptions | index("tmpcopyup")' "tmpcopyup"
+  make_bundle "$BUNDLE" sh -c 'cat /etc/group | head -1; touch /etc/new 2>/dev/null && echo writable || echo read-only'
+  update_config "$BUNDLE" '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = root:x:0: ]
+  [ "${lines[1]}" = read-only ]
+}
+
+@test "tmpcopyup on a mount that is not a tmpfs is refused, naming the mount" {
+  hull_only "runc ignores tmpcopyup on other types"
+  make_bundle "$BUNDLE" true
+  add_data_mount '["bind", "tmpcopyup"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/data"* ]]
+  [[ "$output" == *tmpfs* ]]
+}
