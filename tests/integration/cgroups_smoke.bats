@@ -13,8 +13,8 @@ setup() { lifecycle_setup; }
 teardown() { lifecycle_teardown; }
 
 # Inside a cgroup namespace the container's own cgroup is /sys/fs/cgroup (v2)
-# or /sys/fs/cgroup/pids (v1).
-PIDS_MAX_INSIDE='cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max'
+# or /sys/fs/cgroup/pids (v1). The line is marked: the runtime's warnings share the file.
+PIDS_MAX_INSIDE='echo "pids.max=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max)"'
 
 # pids_bundle LIMIT CGROUPS-PATH ARGS...: a bundle running ARGS in its own
 # cgroup namespace with pids.limit LIMIT.
@@ -43,8 +43,8 @@ host_pids_max() {
 check_pids_max() {
   local pid inside outside
   # the container prints its pids.max as soon as it starts: give it a moment
-  for _ in $(seq 50); do [ -s "$TEST_DIR/detached.out" ] && break; sleep 0.1; done
-  inside=$(cat "$TEST_DIR/detached.out")
+  for _ in $(seq 100); do grep -q '^pids.max=' "$TEST_DIR/detached.out" && break; sleep 0.1; done
+  inside=$(sed -n 's/^pids.max=//p' "$TEST_DIR/detached.out")
   pid=$(runtime state "$ID" | jq -r .pid)
   outside=$(host_pids_max "$pid") || outside="(unreadable)"
   echo "pids.max inside: '$inside', of pid $pid's cgroup on the host: '$outside', expected $1" >&2

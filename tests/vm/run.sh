@@ -268,10 +268,13 @@ if [ "$accel" = auto ]; then
 fi
 if [ "$accel" = kvm ]; then A=(-accel kvm -cpu "${VM_CPU:-host}"); else A=(-accel tcg -cpu "${VM_CPU:-max}"); fi
 # quiet boot, no spectre mitigations (TCG pays dearly for them), no crypto self
-# tests, and a stalled guest panics (then VM_RETRY boots again) instead of hanging.
+# tests, a stalled guest panics (then VM_RETRY boots again) instead of hanging;
+# tsc=reliable: with 2 vCPUs under TCG the kernel finds the TSCs out of sync and
+# falls back to the HPET, whose every read is an emulated MMIO exit (fork+wait
+# and bats run 2-4x slower).
 if [ -n "${VM_DEBUG:-}" ]; then verbosity="initcall_debug loglevel=8"; else verbosity="quiet loglevel=4"; fi
 APPEND="console=ttyS0 $verbosity panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
-APPEND+=" mitigations=off random.trust_cpu=on cryptomgr.notests acpi=noirq softlockup_panic=1"
+APPEND+=" mitigations=off random.trust_cpu=on cryptomgr.notests acpi=noirq tsc=reliable softlockup_panic=1"
 APPEND+=" hung_task_panic=1 hung_task_timeout_secs=120 ${VM_APPEND:-}"
 V9=security_model=passthrough
 
