@@ -26,8 +26,8 @@
 #
 # Environment: MODES="v2 systemd"; RUNTIME (the runtime under test, a name on
 # PATH or a path, as in tests/integration/helpers.bash; default: HULL);
-# BATS_TEST_TIMEOUT=600 per test inside the guest (TCG runs ~20x slower);
-# VM_TIMEOUT=1800 per boot; every other VM_* knob of run.sh passes through.
+# BATS_TEST_TIMEOUT=300 per test inside the guest (TCG runs ~20x slower);
+# VM_TIMEOUT=1200 per boot; every other VM_* knob of run.sh passes through.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -113,9 +113,9 @@ run_mode() {
   echo "# vm $mode: bats ${files[*]} against ${RUNTIME:-hull} (VM_INIT=$init)"
   start=$SECONDS
   status=0
-  HULL=$guest_dir/bin/hull REPO=$guest_dir/repo RUNTIME=$runtime BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-600} \
+  HULL=$guest_dir/bin/hull REPO=$guest_dir/repo RUNTIME=$runtime BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300} \
     BUSYBOX_ROOTFS_CACHE=$guest_dir/busybox-rootfs \
-    VM_ENV="HULL REPO RUNTIME BATS_TEST_TIMEOUT BUSYBOX_ROOTFS_CACHE" VM_INIT=$init VM_TIMEOUT=${VM_TIMEOUT:-1800} \
+    VM_ENV="HULL REPO RUNTIME BATS_TEST_TIMEOUT BUSYBOX_ROOTFS_CACHE" VM_INIT=$init VM_TIMEOUT=${VM_TIMEOUT:-1200} \
     "$here/run.sh" "$share" "mkdir -p $guest_dir && tar -C $guest_dir -xf payload.tar && cd \"\$REPO\" &&
       exec bats --tap --timing ${files[*]}" | tee "$out/$mode.tap" || status=${PIPESTATUS[0]}
   seconds=$((SECONDS - start))

@@ -110,16 +110,17 @@ kernel_pkg() {
 # download_debs DIR: the kernel and busybox-static .debs into DIR; prints the kernel package.
 # Stale package lists name a kernel the archive no longer has: update once and ask again.
 download_debs() {
-  local dir=$1 pkg try
-  for try in 1 2; do
-    pkg=$(kernel_pkg)
-    if [ -n "$pkg" ] && (cd "$dir" && apt-get download -qq "$pkg" busybox-static >&2 2>/dev/null); then
-      echo "$pkg"
-      return 0
-    fi
-    [ $try = 2 ] || apt_update_once
-  done
-  return 1
+  local dir=$1 pkg
+  pkg=$(kernel_pkg)
+  if [ -n "$pkg" ] && (cd "$dir" && apt-get download -qq "$pkg" busybox-static 2>/dev/null >&2); then
+    echo "$pkg"
+    return 0
+  fi
+  apt_update_once
+  pkg=$(kernel_pkg)
+  [ -n "$pkg" ] || { echo "vm-run: apt-cache knows no linux-image-amd64" >&2; return 1; }
+  (cd "$dir" && apt-get download -qq "$pkg" busybox-static >&2) || return 1
+  echo "$pkg"
 }
 
 # Module trees no container test needs (hardware, sound, radio): dropping them
