@@ -51,15 +51,22 @@ if [ $# -eq 0 ]; then
   [ -f "$1" ] || { echo "cgroup-suite: no tests/integration/cgroups*.bats in $repo" >&2; exit 1; }
 fi
 modes=${MODES:-v2 systemd}
-if [ -z "$out" ]; then out=$(mktemp -d "${TMPDIR:-/tmp}/hull-vm-suite.XXXXXX"); fi
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+# Without -o the results live only as long as this script (stdout has them all).
+if [ -z "$out" ]; then
+  out=$(mktemp -d "${TMPDIR:-/tmp}/hull-vm-suite.XXXXXX")
+  trap 'rm -rf "$out"' EXIT
+else
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  trap 'rm -rf "$out/share"' EXIT
+fi
 share=$out/share
-trap 'rm -rf "$share"' EXIT
 
 # ---------------------------------------------------------------- can it run?
 status=0
-"$here/run.sh" --prepare 2>"$out/prepare.log" || status=$?
+init=plain
+[[ " $modes " != *" systemd "* ]] || init=systemd # checks for systemd and D-Bus too
+VM_INIT=$init "$here/run.sh" --prepare 2>"$out/prepare.log" || status=$?
 if [ $status -ne 0 ]; then
   cat "$out/prepare.log" >&2
   if [ $status -eq 77 ]; then
@@ -117,6 +124,7 @@ run_mode() {
     BUSYBOX_ROOTFS_CACHE=$guest_dir/busybox-rootfs \
     VM_ENV="HULL REPO RUNTIME BATS_TEST_TIMEOUT BUSYBOX_ROOTFS_CACHE" VM_INIT=$init VM_TIMEOUT=${VM_TIMEOUT:-1200} \
     "$here/run.sh" "$share" "mkdir -p $guest_dir && tar -C $guest_dir -xf payload.tar && cd \"\$REPO\" &&
+      echo \"# vm $mode: guest up \$(cut -d' ' -f1 /proc/uptime) s, running bats\" &&
       exec bats --tap --timing ${files[*]}" | tee "$out/$mode.tap" || status=${PIPESTATUS[0]}
   seconds=$((SECONDS - start))
   plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/$mode.tap" | head -n 1)

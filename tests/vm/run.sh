@@ -79,6 +79,11 @@ preflight() {
   for tool in qemu-system-x86_64 cpio xz gzip dpkg-deb apt-get apt-cache flock timeout mkfifo; do
     command -v "$tool" >/dev/null || missing="$missing $tool"
   done
+  if [ "$VM_INIT" = systemd ]; then
+    for tool in /lib/systemd/systemd dbus-daemon busctl; do
+      [ -x "$tool" ] || command -v "$tool" >/dev/null || missing="$missing $tool"
+    done
+  fi
   [ -z "$missing" ] || cannot "missing$missing (scripts/install-deps.sh vm installs them)"
   avail_kib=$(awk '/^MemAvailable:/{print $2}' /proc/meminfo)
   need_kib=$(((VM_MEM + 512) * 1024))
