@@ -1,18 +1,22 @@
 #!/bin/sh
 # Installs what hull needs from Debian 12's archive.
 #   scripts/install-deps.sh build   - to build hull and run a container
-#   scripts/install-deps.sh test    - also what the test suite needs
+#   scripts/install-deps.sh test    - also what the test suite needs (with vm)
+#   scripts/install-deps.sh vm      - what the VM lane needs (tests/vm: QEMU, and the
+#                                     systemd and D-Bus the guest boots as PID 1)
 #   scripts/install-deps.sh bench   - what tests/bench compares against (runc, crun)
 set -eu
 what=${1:-build}
 build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static jq"
 test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils"
 bench_pkgs="runc crun time bc"
+vm_pkgs="qemu-system-x86 cpio xz-utils gzip systemd dbus"
 case "$what" in
   build) pkgs=$build_pkgs ;;
-  test) pkgs="$build_pkgs $test_pkgs" ;;
+  test) pkgs="$build_pkgs $test_pkgs $vm_pkgs" ;;
+  vm) pkgs="$vm_pkgs bats runc" ;;
   bench) pkgs="$build_pkgs $bench_pkgs" ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|vm" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

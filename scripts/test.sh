@@ -9,7 +9,12 @@
 #      then its lifecycle files (those that run real containers) against runc
 #      from apt, to show the tests check real runtime behaviour (cases where
 #      hull is deliberately different skip themselves with hull_only);
-#   4. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
+#   4. the cgroup tests (tests/integration/cgroups*.bats) in the VM lane,
+#      tests/vm/cgroup-suite.sh: one boot on plain cgroup v2, one with systemd
+#      as PID 1 (this host is hybrid v1 without systemd), counted test by test;
+#      when the lane cannot run here (no qemu, no room, no download) it says
+#      so and both modes are recorded as skipped, never as passed;
+#   5. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
 # Every build and every temporary file lives in one scratch directory under
 # /dev/shm, removed on exit. The last line is `N passed, N failed[, N skipped]`;
 # the exit status is 1 when anything failed.
@@ -17,14 +22,18 @@
 # Knobs: HULL_TEST_FUZZ_SECONDS (default 60; 0 skips the fuzz run),
 #        HULL_TEST_SKIP_CLANG=1 (no clang build: no sanitizer run, no fuzzing),
 #        HULL_TEST_SKIP_RUNC=1 (no lifecycle run against runc),
-#        HULL_TEST_JOBS (default 2), RUNTIME (the runtime the bats suite tests,
-#        a path or a name on PATH; default: the hull just built).
+#        HULL_TEST_JOBS (default 2), RUNTIME (the runtime the bats suites test,
+#        a path or a name on PATH; default: the hull just built),
+#        HULL_TEST_VM=0 (skip the VM lane, recorded as skipped), and the lane's
+#        own knobs: MODES="v2 systemd", VM_CACHE, VM_TIMEOUT (per boot, default
+#        1200 s), BATS_TEST_TIMEOUT in the guest (default 300 s); see tests/vm.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 fuzz_seconds=${HULL_TEST_FUZZ_SECONDS:-60}
 skip_clang=${HULL_TEST_SKIP_CLANG:-0}
 skip_runc=${HULL_TEST_SKIP_RUNC:-0}
+vm=${HULL_TEST_VM:-1}
 jobs=${HULL_TEST_JOBS:-2}
 
 scratch=$(mktemp -d /dev/shm/hull-test.XXXXXX 2>/dev/null || mktemp -d /tmp/hull-test.XXXXXX)
@@ -149,6 +158,48 @@ run_bats_runc() {
   run_bats "integration (bats) against runc" "$hull" "$runc" "${files[@]}"
 }
 
+# run_vm HULL: the cgroup tests in the VM lane, a boot per mode, each mode's
+# bats counts recorded as its own.
+run_vm() {
+  local hull=$1 out=$scratch/vm status=0 modes=${MODES:-v2 systemd} mode n_modes
+  local pass fail skip plan mstatus seconds why
+  section "cgroup tests in a VM (tests/vm/cgroup-suite.sh): ${modes}"
+  n_modes=$(wc -w <<<"$modes")
+  if [ "$vm" = 0 ]; then
+    echo "SKIPPED: HULL_TEST_VM=0"
+    record skip "vm ($modes): cgroup tests not run (HULL_TEST_VM=0)" "$n_modes"
+    return 0
+  fi
+  MODES=$modes "$repo/tests/vm/cgroup-suite.sh" -o "$out" "$hull" 2>&1 || status=$?
+  if [ "$status" -eq 77 ]; then
+    echo "!!! SKIPPED: the VM lane cannot run on this host: $(cat "$out/skip-reason" 2>/dev/null)"
+    echo "!!! cgroup v2 and the systemd driver are NOT tested by this run"
+    record skip "vm ($modes): NOT RUN, $(cat "$out/skip-reason" 2>/dev/null || echo 'see above')" "$n_modes"
+    return 0
+  fi
+  for mode in $modes; do
+    if [ ! -f "$out/$mode.counts" ]; then
+      record fail "vm $mode: did not run (cgroup-suite.sh exit $status)"
+      continue
+    fi
+    # pass=N fail=N skip=N plan=N status=S seconds=T
+    read -r pass fail skip plan mstatus seconds < <(sed 's/[a-z]*=//g' "$out/$mode.counts")
+    record pass "vm $mode: cgroup tests (${seconds} s)" "$pass"
+    [ "$fail" -eq 0 ] || record fail "vm $mode: cgroup tests" "$fail"
+    [ "$skip" -eq 0 ] || record skip "vm $mode: cgroup tests" "$skip"
+    case $mstatus in
+      124) why="the VM timed out" ;;
+      125) why="the VM failed" ;;
+      *) why="exit $mstatus" ;;
+    esac
+    if [ "$plan" -eq 0 ] || [ $((pass + fail + skip)) -ne "$plan" ]; then
+      record fail "vm $mode: ran $((pass + fail + skip)) of ${plan/#0/?} tests ($why)"
+    elif [ "$mstatus" -ne 0 ] && [ "$fail" -eq 0 ]; then
+      record fail "vm $mode: $why with no failed test"
+    fi
+  done
+}
+
 # run_fuzz EXE: the config.json fuzz target on a copy of the seed corpus.
 run_fuzz() {
   local exe=$1 log=$scratch/fuzz.log status=0 crash
@@ -182,8 +233,9 @@ if build g++ "$gcc_dir" g++; then
   run_unit "$gcc_dir/tests/unit-tests" g++ count
   run_bats "integration (bats)" "$gcc_dir/src/hull" "${RUNTIME:-$gcc_dir/src/hull}" "$repo/tests/integration"
   run_bats_runc "$gcc_dir/src/hull"
+  run_vm "$gcc_dir/src/hull"
 else
-  record fail "unit tests and integration tests: not run (g++ build failed)"
+  record fail "unit tests, integration tests and the VM lane: not run (g++ build failed)"
 fi
 
 if [ "$skip_clang" = 1 ]; then

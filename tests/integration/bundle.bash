@@ -2,11 +2,12 @@
 # Every container id, root and bundle is unique to the test and removed in
 # teardown, also when the test fails.
 
-BUSYBOX_ROOTFS_CACHE=${BUSYBOX_ROOTFS_CACHE:-}
+# One busybox tree per bats run, copied into each bundle (scripts/make-bundle.sh).
+BUSYBOX_ROOTFS_CACHE=${BUSYBOX_ROOTFS_CACHE:-$BATS_RUN_TMPDIR/busybox-rootfs}
 
 # make_bundle DIR [ARGS...]: a busybox bundle running ARGS (default: sh).
 make_bundle() {
-  HULL=$HULL "$REPO/scripts/make-bundle.sh" "$@" >/dev/null
+  HULL=$HULL BUSYBOX_ROOTFS_CACHE=$BUSYBOX_ROOTFS_CACHE "$REPO/scripts/make-bundle.sh" "$@" >/dev/null
 }
 
 # update_config DIR JQ-FILTER: edits DIR/config.json in place.
