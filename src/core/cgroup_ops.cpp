@@ -45,12 +45,13 @@ void update_container(const StateRoot& root, const std::string& id, const oci::R
     if (!spec.linux) spec.linux.emplace();
     oci::Resources merged = spec.linux->resources.value_or(oci::Resources{});
     merge_resources(merged, changes);
-    // The merged set goes to the kernel (memory+swap pairs need both), but
-    // not the device list: update never changes it, and rewriting it on v1
-    // would briefly deny every device.
-    oci::Resources to_apply = merged;
-    to_apply.devices.clear();
-    cgroups_of(record)->set(to_apply);
+    // The merged set goes to the kernel (memory+swap pairs need both). The
+    // device list is applied again as runc's Set does: on v1 only the
+    // differences are written (no moment without /dev/null), on v2 the eBPF
+    // program is replaced atomically.
+    auto cgroups = cgroups_of(record);
+    cgroups->set(merged);
+    cgroups->set_devices(merged.devices);
     spec.linux->resources = std::move(merged);
     util::write_file_atomic(dir.file("config.json"), oci::spec_to_json(spec, false), 0600);
 }
