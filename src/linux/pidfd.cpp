@@ -63,7 +63,8 @@ std::optional<StatFields> read_stat(pid_t pid) {
 std::optional<Pidfd> Pidfd::open(pid_t pid) {
     int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
     if (fd < 0) {
-        if (errno == ESRCH) return std::nullopt;
+        // EINVAL: the pid now names a thread, not a process: ours is gone.
+        if (errno == ESRCH || errno == EINVAL) return std::nullopt;
         throw_errno(errno, "pidfd_open {}", pid);
     }
     return Pidfd(UniqueFd(fd), pid);

@@ -24,8 +24,13 @@ std::string clean_rooted(std::string_view path) {
 std::string path_in_hierarchy(std::string_view cgroups_path, std::string_view container_id, const Hierarchy& h) {
     if (cgroups_path.starts_with('/')) return clean_rooted(cgroups_path);
     std::string_view relative = cgroups_path.empty() ? container_id : cgroups_path;
-    std::string inner = clean_rooted(relative);  // cannot climb out of own_path
-    return clean_rooted(h.own_path + inner);
+    std::string inner = clean_rooted(relative);  // cannot climb out of its base
+    // On v2 the runtime's own cgroup most likely has processes (a service,
+    // a session scope), so no controller can be enabled below it ("no
+    // internal processes"): as runc's fs2, start from its parent.
+    std::string base = h.own_path;
+    if (h.v2) base = base.substr(0, base.rfind('/'));
+    return clean_rooted(base + inner);
 }
 
 }  // namespace hull::sys::cgroup

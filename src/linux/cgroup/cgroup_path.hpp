@@ -1,8 +1,10 @@
 // Where a container's cgroup goes in each hierarchy (config-linux.md
 // "cgroupsPath"), with runc's rules for the cgroupfs driver: an absolute
 // path is taken from the hierarchy's root, a relative one from the
-// runtime's own cgroup in that hierarchy, and an empty one means the
-// container id (relative). ".." never climbs above where the path starts.
+// runtime's own cgroup in that hierarchy (on v2 from its parent, as runc's
+// fs2: the own cgroup holds processes, so it cannot have controllers for
+// children), and an empty one means the container id (relative). ".."
+// never climbs above where the path starts.
 #pragma once
 
 #include <string>

@@ -62,6 +62,10 @@ TEST_CASE("cgroupsPath: absolute, relative to the runtime's cgroup, empty = the 
     CHECK(path_in_hierarchy("", "c1", memory) == "/process_api/abc/c1");
     CHECK(path_in_hierarchy("/../../etc", "c1", memory) == "/etc");
     CHECK(path_in_hierarchy("../../x", "c1", memory) == "/process_api/abc/x");
+    Hierarchy v2{"", "/sys/fs/cgroup", {}, "/system.slice/hull.service", true};
+    CHECK(path_in_hierarchy("", "c1", v2) == "/system.slice/c1");
+    Hierarchy v2_root{"", "/sys/fs/cgroup/unified", {}, "/", true};
+    CHECK(path_in_hierarchy("", "c1", v2_root) == "/c1");
     CHECK(clean_rooted("//a/./b//") == "/a/b");
     CHECK(clean_rooted("") == "/");
 }
