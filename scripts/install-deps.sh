@@ -10,7 +10,7 @@ what=${1:-build}
 build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static jq"
 test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils"
 bench_pkgs="runc crun time bc"
-vm_pkgs="qemu-system-x86 cpio xz-utils gzip systemd dbus"
+vm_pkgs="qemu-system-x86 cpio xz-utils gzip binutils systemd dbus"
 case "$what" in
   build) pkgs=$build_pkgs ;;
   test) pkgs="$build_pkgs $test_pkgs $vm_pkgs" ;;
