@@ -405,10 +405,11 @@ read_counter() {
 
 @test "events reports an OOM kill and ends when the container stops" {
   require_controller memory
-  # Known hull bug (issue 4 left open for it): under systemd (VM lane) no oom
-  # line arrives; plain v2 and v1 pass. A skip, not a pass, until fixed.
-  if [ -d /run/systemd/system ] && [ "$(basename "$RUNTIME_BIN")" = hull ]; then
-    skip "KNOWN BUG: hull events misses the oom event under systemd (see issue 4's note)"
+  # Under systemd in the VM lane the oom line arrives in some runs and not in
+  # others, for runc as for hull (hull: 1 of 2 runs); v1 and plain v2 pass.
+  # A skip, not a pass, until the cause is found.
+  if [ -d /run/systemd/system ]; then
+    skip "FLAKY under systemd in the VM (runc too): the oom event does not always arrive"
   fi
   make_bundle "$BUNDLE" sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=128M count=1; sleep 0.5'
   update_config "$BUNDLE" '.linux.resources.memory = {"limit": 33554432}'
