@@ -13,6 +13,11 @@ setup() {
 }
 
 teardown() {
+  # A runc container the comparison test started, if it failed before deleting it.
+  local id
+  for id in $(ls "$TEST_DIR/runc-root" 2>/dev/null); do
+    runc --root "$TEST_DIR/runc-root" delete --force "$id" >/dev/null 2>&1 || true
+  done
   lifecycle_teardown
   # Parents a test made for an absolute cgroupsPath (runtimes remove only the leaf).
   local dir
@@ -43,8 +48,6 @@ teardown() {
   pid=$(init_pid "$ID")
   d=$(cg_dir "$pid" pids)
   [[ "$d" == */"$ID-parent/inner" ]] || fail "pids cgroup is $d"
-  [[ "$(dirname "$d")" == "$(findmnt -rn -o TARGET --target "$d" | head -1)/$ID-parent" ]] ||
-    [[ "$(dirname "$d")" == */"$ID-parent" ]]
   CG_PARENTS=($(awk -F: -v p="/$ID-parent/inner" '$3 == p' "/proc/$pid/cgroup" | while IFS=: read -r _ c _; do
     if [ -z "$c" ]; then echo "$(findmnt -rn -t cgroup2 -o TARGET | head -1)/$ID-parent"; else
       c=${c#name=}; echo "$(findmnt -rn -t cgroup -o TARGET | grep -E "/($c|$c,[^/]*|[^/]*,$c)$" | head -1)/$ID-parent"; fi; done))
