@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "core/hooks.hpp"
+#include "core/process_setup.hpp"
 #include "linux/capabilities.hpp"
-#include "linux/console.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/process_attrs.hpp"
 #include "linux/rootfs.hpp"
@@ -86,34 +85,6 @@ void join_session_keyring() {
     }
 }
 
-void send_console(const InitContext& ctx) {
-    const auto& process = *ctx.spec.process;
-    auto pty = sys::open_pty("/dev/ptmx");
-    if (process.console_size) sys::set_window_size(pty.slave.get(), process.console_size->height,
-                                                   process.console_size->width);
-    ctx.sync.send(SyncType::console_master, "/dev/ptmx", pty.master.get());
-    pty.master.reset();
-    sys::make_controlling_tty(pty.slave.get());
-    sys::setup_console_stdio(pty.slave.get());
-}
-
-void setup_process(const InitContext& ctx, const sys::CapabilitySets& caps) {
-    const auto& process = *ctx.spec.process;
-    sys::apply_rlimits(process);
-    sys::apply_oom_score_adj(process);
-    sys::apply_personality(ctx.spec);
-    sys::apply_scheduler(process);
-    sys::apply_io_priority(process);
-    sys::apply_initial_cpu_affinity(process);
-    sys::drop_bounding_set(caps);
-    sys::keep_capabilities_across_setuid(true);
-    sys::apply_user(process);
-    sys::apply_capabilities(caps);
-    if (process.no_new_privileges.value_or(false)) {
-        check(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges");
-    }
-}
-
 // Blocks until `hull start` opens the FIFO's read side. The FIFO lives in
 // the host's state directory; the O_PATH fd taken before pivot_root is
 // reopened through the host's /proc.
@@ -143,18 +114,6 @@ void close_inherited_fds(const InitContext& ctx) {
         first = static_cast<unsigned>(fd) + 1;
     }
     ::syscall(SYS_close_range, first, ~0U, 0);
-}
-
-// Resolved before "ready", so create (not start) reports a missing
-// program; run exits 127 for one that is missing and 126 for one that
-// cannot run, as a shell does.
-std::string find_program(const oci::Process& process) {
-    try {
-        return sys::find_executable(process.args.at(0), process.env);
-    } catch (Error& e) {
-        e.set_exit_status(e.error_number() == ENOENT ? 127 : 126);
-        throw;
-    }
 }
 
 void init_sequence(InitContext& ctx) {
@@ -192,26 +151,15 @@ void init_sequence(InitContext& ctx) {
     if (spec.domainname) sys::set_domainname(*spec.domainname);
     sys::finish_rootfs(spec);
     const auto& process = *spec.process;
-    if (process.terminal.value_or(false)) send_console(ctx);
+    if (process.terminal.value_or(false)) send_console(process, ctx.sync);
     auto caps = sys::parse_capabilities(process.capabilities);
-    setup_process(ctx, caps.sets);
-    sys::enter_cwd(process.cwd);
-    std::string executable = find_program(process);
+    apply_process_attributes(spec, process, caps.sets);
+    std::string executable = enter_cwd_and_find_program(process);
     ctx.sync.send(SyncType::ready);
     ctx.sync.close();
     wait_for_start(ctx);
     if (spec.hooks) run_hooks(spec.hooks->start_container, "startContainer", go.payload);
-    // Everything hull opened is close-on-exec; anything inherited beyond
-    // --preserve-fds (a shim's leaked socket, say) must not reach the container.
-    ::syscall(SYS_close_range, 3 + ctx.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-    std::vector<char*> argv;
-    for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    ::execve(executable.c_str(), argv.data(), envp.data());
-    throw_errno(errno, "exec {}", executable);
+    exec_process(process, executable, ctx.preserve_fds);
 }
 
 }  // namespace

@@ -1,0 +1,64 @@
+#include "core/process_setup.hpp"
+
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "linux/console.hpp"
+#include "linux/process_attrs.hpp"
+#include "util/error.hpp"
+
+namespace hull::core {
+
+void send_console(const oci::Process& process, const SyncSocket& sync) {
+    auto pty = sys::open_pty("/dev/ptmx");
+    if (process.console_size) sys::set_window_size(pty.slave.get(), process.console_size->height,
+                                                   process.console_size->width);
+    sync.send(SyncType::console_master, "/dev/ptmx", pty.master.get());
+    pty.master.reset();
+    sys::make_controlling_tty(pty.slave.get());
+    sys::setup_console_stdio(pty.slave.get());
+}
+
+void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps) {
+    sys::apply_rlimits(process);
+    sys::apply_oom_score_adj(process);
+    sys::apply_personality(spec);
+    sys::apply_scheduler(process);
+    sys::apply_io_priority(process);
+    sys::apply_initial_cpu_affinity(process);
+    sys::drop_bounding_set(caps);
+    sys::keep_capabilities_across_setuid(true);
+    sys::apply_user(process);
+    sys::apply_capabilities(caps);
+    if (process.no_new_privileges.value_or(false)) {
+        check(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges");
+    }
+}
+
+std::string enter_cwd_and_find_program(const oci::Process& process) {
+    sys::enter_cwd(process.cwd);
+    try {
+        return sys::find_executable(process.args.at(0), process.env);
+    } catch (Error& e) {
+        e.set_exit_status(e.error_number() == ENOENT ? 127 : 126);
+        throw;
+    }
+}
+
+void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds) {
+    ::syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+    std::vector<char*> argv;
+    for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(executable.c_str(), argv.data(), envp.data());
+    throw_errno(errno, "exec {}", executable);
+}
+
+}  // namespace hull::core

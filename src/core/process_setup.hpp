@@ -1,0 +1,39 @@
+// The last steps of every container process, shared by the init (create)
+// and by `exec`: the process's attributes, credentials and security
+// settings, its working directory, and the execve (config.md "Process",
+// config-linux.md "Linux process").
+#pragma once
+
+#include <string>
+
+#include "core/sync_protocol.hpp"
+#include "linux/capabilities.hpp"
+#include "oci/runtime/spec.hpp"
+
+namespace hull::core {
+
+// A pty from the container's /dev/ptmx: the master goes to the caller over
+// sync (SyncType::console_master), the slave becomes the controlling
+// terminal and stdio. The caller must be a session leader.
+void send_console(const oci::Process& process, const SyncSocket& sync);
+
+// rlimits, oom_score_adj, personality, scheduler, I/O priority and the
+// initial cpu affinity, then the bounding set, user and groups, the other
+// capability sets and no_new_privileges, in the order the kernel needs:
+// the bounding set while CAP_SETPCAP is still there, the capabilities kept
+// across the uid change, no_new_privileges last.
+void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps);
+
+// chdir to process.cwd (checked to be inside the container's root,
+// CVE-2024-21626) and resolve args[0] through the process's PATH. Done
+// before the caller reports "ready", so a missing program is the caller's
+// error; the exit status is 127 for one that is missing and 126 for one that
+// cannot run, as a shell's.
+std::string enter_cwd_and_find_program(const oci::Process& process);
+
+// Marks every fd from 3 + preserve_fds on close-on-exec (anything inherited
+// beyond --preserve-fds, a shim's leaked socket say, must not reach the
+// container) and execs the program. Returns only by throwing.
+[[noreturn]] void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds);
+
+}  // namespace hull::core
