@@ -353,6 +353,9 @@ struct Spec {
 Spec parse_spec(const json::Value& doc);
 // Reads and parses a file; errors are prefixed with "config.json: ".
 Spec load_spec(const std::string& path);
+// A process.json as `exec --process` takes it (config.md "Process" alone);
+// errors are prefixed with the path.
+Process load_process(const std::string& path);
 void write_spec(json::Writer& w, const Spec& spec);
 std::string spec_to_json(const Spec& spec, bool pretty);
 

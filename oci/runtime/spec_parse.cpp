@@ -200,4 +200,12 @@ Spec load_spec(const std::string& path) {
     });
 }
 
+Process load_process(const std::string& path) {
+    return with_context(path, [&] {
+        json::ParseLimits limits;
+        json::Value doc = json::parse(util::read_file(path, limits.max_bytes), limits);
+        return parse_process(Reader(doc, ""));
+    });
+}
+
 }  // namespace hull::oci

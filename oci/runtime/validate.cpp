@@ -115,7 +115,7 @@ void validate_cpu_list(std::string_view path, const std::optional<std::string>& 
     }
 }
 
-void validate_process(const Process& p) {
+void check_process(const Process& p) {
     expect_absolute("process.cwd", p.cwd);  // config.md "Process": cwd MUST be absolute
     // config.md "Process": at least one entry is REQUIRED (non-Windows);
     // commandLine is Windows-only and does not stand in for it.
@@ -200,11 +200,13 @@ void validate_spec(const Spec& spec) {
     if (!spec.root) fail("root", "missing: a Linux container needs root.path");
     if (spec.root->path.empty()) fail("root.path", "expected a path, got \"\"");
     validate_mounts(spec.mounts);
-    if (spec.process) validate_process(*spec.process);
+    if (spec.process) check_process(*spec.process);
     if (spec.hooks) validate_hooks(*spec.hooks);
     validate_annotations(spec.annotations);
     detail::validate_linux(spec);
 }
+
+void validate_process(const Process& process) { check_process(process); }
 
 Spec load_and_validate_spec(const std::string& path) {
     Spec spec = load_spec(path);

@@ -14,6 +14,9 @@ namespace hull::oci {
 // Throws hull::Error "config.json: <path>: <what is wrong>".
 void validate_spec(const Spec& spec);
 
+// The process part alone, as `exec` gets it (paths still read "process.").
+void validate_process(const Process& process);
+
 // load_spec then validate_spec.
 Spec load_and_validate_spec(const std::string& path);
 

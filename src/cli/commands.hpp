@@ -38,6 +38,27 @@ inline constexpr std::array kRunFlags = {
 };
 int run_run(const Context& ctx, const ParsedArgs& args);
 
+inline constexpr std::array kExecFlags = {
+    FlagSpec{"console-socket", "", "PATH", "unix socket that receives the pty master (with --tty)"},
+    FlagSpec{"cwd", "", "DIR", "current working directory in the container"},
+    FlagSpec{"env", "e", "VAR=VALUE", "set an environment variable (repeatable)", true},
+    FlagSpec{"tty", "t", "", "allocate a pseudo-TTY"},
+    FlagSpec{"user", "u", "UID[:GID]", "user id and group id to run as (numbers)"},
+    FlagSpec{"additional-gids", "g", "GID", "an additional group id (repeatable)", true},
+    FlagSpec{"process", "p", "FILE", "process.json with the whole process (config.md \"Process\")"},
+    FlagSpec{"detach", "d", "", "detach from the process: return once it has started"},
+    FlagSpec{"pid-file", "", "PATH", "file to write the process's host pid to (no newline)"},
+    FlagSpec{"process-label", "", "LABEL", "SELinux label for the process"},
+    FlagSpec{"apparmor", "", "PROFILE", "AppArmor profile for the process"},
+    FlagSpec{"no-new-privs", "", "", "set no_new_privileges on the process"},
+    FlagSpec{"cap", "c", "CAP", "add a capability to the process (repeatable)", true},
+    FlagSpec{"preserve-fds", "", "N", "pass N more fds (3 .. 3+N-1) to the process"},
+    FlagSpec{"cgroup", "", "[CONTROLLERS:]PATH", "run in this existing sub-cgroup of the container's (repeatable)",
+             true},
+    FlagSpec{"ignore-paused", "", "", "allow exec in a paused container (the process starts frozen)"},
+};
+int run_exec(const Context& ctx, const ParsedArgs& args);
+
 inline constexpr std::array<FlagSpec, 0> kStartFlags = {};
 int run_start(const Context& ctx, const ParsedArgs& args);
 

@@ -96,24 +96,14 @@ void wait_for_start(const InitContext& ctx) {
     if (::write(fifo.get(), "0", 1) != 1) throw_errno(errno, "write the exec fifo");
 }
 
-// The init is a copy of `hull create`, not a fresh exec: it holds every fd
-// create had. Anything beyond --preserve-fds that it does not use goes now,
-// not at exec: an engine waiting for EOF on an fd it leaked to us (the
-// containerd shim's fd 3, a test harness's output pipe) must not wait for
-// the container to start. The state lock goes too: flock belongs to the
-// open file, and the child's copy would keep `start` out.
+// Anything beyond --preserve-fds that the init does not use goes now, not
+// at exec: see close_fds_except. The state lock goes too: flock belongs to
+// the open file, and the child's copy would keep `start` out.
 void close_inherited_fds(const InitContext& ctx) {
     std::vector<int> keep = {ctx.sync.fd(), ctx.exec_fifo_fd, ctx.host_proc_fd};
     for (const auto& [fd, type] : ctx.join_fds) keep.push_back(fd);
     for (const auto& m : ctx.detached_mounts) keep.push_back(m.tree.get());
-    std::sort(keep.begin(), keep.end());
-    unsigned first = 3 + static_cast<unsigned>(ctx.preserve_fds);
-    for (int fd : keep) {
-        if (fd < 0 || static_cast<unsigned>(fd) < first) continue;
-        if (static_cast<unsigned>(fd) > first) ::syscall(SYS_close_range, first, static_cast<unsigned>(fd) - 1, 0);
-        first = static_cast<unsigned>(fd) + 1;
-    }
-    ::syscall(SYS_close_range, first, ~0U, 0);
+    close_fds_except(3 + ctx.preserve_fds, std::move(keep));
 }
 
 void init_sequence(InitContext& ctx) {

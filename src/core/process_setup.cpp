@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "linux/console.hpp"
@@ -12,6 +13,17 @@
 #include "util/error.hpp"
 
 namespace hull::core {
+
+void close_fds_except(int first, std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    auto next = static_cast<unsigned>(first);
+    for (int fd : keep) {
+        if (fd < 0 || static_cast<unsigned>(fd) < next) continue;
+        if (static_cast<unsigned>(fd) > next) ::syscall(SYS_close_range, next, static_cast<unsigned>(fd) - 1, 0);
+        next = static_cast<unsigned>(fd) + 1;
+    }
+    ::syscall(SYS_close_range, next, ~0U, 0);
+}
 
 void send_console(const oci::Process& process, const SyncSocket& sync) {
     auto pty = sys::open_pty("/dev/ptmx");

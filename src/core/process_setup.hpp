@@ -5,12 +5,20 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/sync_protocol.hpp"
 #include "linux/capabilities.hpp"
 #include "oci/runtime/spec.hpp"
 
 namespace hull::core {
+
+// Closes every fd from `first` on but those in keep. The init and the exec
+// child are copies of hull and hold whatever hull was given: an engine
+// waiting for EOF on an fd it leaked to us (the containerd shim's fd 3)
+// must not wait for the container, and no host fd may reach it
+// (CVE-2024-21626).
+void close_fds_except(int first, std::vector<int> keep);
 
 // A pty from the container's /dev/ptmx: the master goes to the caller over
 // sync (SyncType::console_master), the slave becomes the controlling

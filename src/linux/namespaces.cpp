@@ -71,6 +71,28 @@ bool is_current_namespace(int fd, const NamespaceKind& kind) {
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+void join_namespaces_of(int pidfd, pid_t pid, int clone_flags) {
+    if (clone_flags == 0) return;
+    if (::setns(pidfd, clone_flags) == 0) return;
+    if (errno != EINVAL) throw_errno(errno, "join the namespaces of pid {}", pid);
+    // An older kernel: pidfds are not namespace fds there. Every file is
+    // opened before any setns, while /proc is still the caller's.
+    std::vector<std::pair<UniqueFd, NamespaceKind>> fds;
+    for (const auto& kind : kKinds) {
+        if (!(clone_flags & kind.clone_flag)) continue;
+        auto path = fmt::format("/proc/{}/ns/{}", pid, kind.proc_name);
+        auto fd = open_namespace(path, kind);
+        if (kind.clone_flag == CLONE_NEWUSER) {
+            fds.insert(fds.begin(), {std::move(fd), kind});
+        } else {
+            fds.emplace_back(std::move(fd), kind);
+        }
+    }
+    for (const auto& [fd, kind] : fds) {
+        check(::setns(fd.get(), kind.clone_flag), "join the {} namespace of pid {}", kind.spec_name, pid);
+    }
+}
+
 std::string id_map_lines(const std::vector<oci::IdMapping>& maps) {
     std::string out;
     for (const auto& m : maps) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);

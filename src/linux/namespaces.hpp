@@ -35,6 +35,13 @@ void join_namespace(int fd, const NamespaceKind& kind, const std::string& path);
 // (setns into one's own user namespace fails with EINVAL).
 bool is_current_namespace(int fd, const NamespaceKind& kind);
 
+// Joins the namespaces named by clone_flags (CLONE_NEW*) of the process
+// behind pidfd: all at once through the pidfd where the kernel allows it
+// (setns(2), Linux 5.8), else one by one from /proc/PID/ns with the user
+// namespace first (the others belong to it and cannot be joined before).
+// A new pid or time namespace applies to the caller's children only.
+void join_namespaces_of(int pidfd, pid_t pid, int clone_flags);
+
 // The lines of a uid_map/gid_map file for these mappings.
 std::string id_map_lines(const std::vector<oci::IdMapping>& maps);
 // Writes /proc/PID/uid_map or gid_map ("0 1000 1\n..." lines).

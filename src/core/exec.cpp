@@ -1,0 +1,250 @@
+#include "core/exec.hpp"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/container.hpp"
+#include "core/foreground.hpp"
+#include "core/process_setup.hpp"
+#include "core/sync_protocol.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/cgroup/cgroup_files.hpp"
+#include "linux/clone.hpp"
+#include "linux/console.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/pidfd.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/scope_exit.hpp"
+#include "util/strings.hpp"
+
+namespace hull::core {
+namespace {
+
+// The container as exec finds it, read under its lock.
+struct Target {
+    ContainerRecord record;
+    oci::Spec spec;
+    sys::Pidfd init;
+};
+
+Target find_target(const StateRoot& root, const ExecOptions& options) {
+    ContainerDir dir = root.open(options.id);
+    ContainerRecord record = dir.load();
+    Status status = container_status(dir, record);
+    if (status == Status::stopped) throw_error("cannot exec in a stopped container");
+    if (status == Status::creating) throw_error("cannot exec in a container that is still being created");
+    if (status == Status::paused && !options.ignore_paused) {
+        throw_error("cannot exec in a paused container (use --ignore-paused to override)");
+    }
+    // The pidfd pins the init; the start time read after opening it proves
+    // the pid was not reused in between.
+    auto init = sys::Pidfd::open(record.init_pid);
+    if (!init || !sys::process_alive(record.init_pid, record.init_start_time)) {
+        throw_error("cannot exec in a stopped container");
+    }
+    oci::Spec spec = oci::load_spec(dir.file("config.json"));
+    return Target{std::move(record), std::move(spec), std::move(*init)};
+}
+
+bool same_namespace_as_ours(pid_t pid, std::string_view name) {
+    struct stat theirs {}, ours {};
+    auto path = fmt::format("/proc/{}/ns/{}", pid, name);
+    auto own = fmt::format("/proc/self/ns/{}", name);
+    return ::stat(path.c_str(), &theirs) == 0 && ::stat(own.c_str(), &ours) == 0 && theirs.st_ino == ours.st_ino &&
+           theirs.st_dev == ours.st_dev;
+}
+
+// The container's namespaces are those its config lists (made or joined
+// by path): the init is in each of them.
+int container_namespaces(const oci::Spec& spec, pid_t init_pid) {
+    int flags = 0;
+    if (spec.linux) {
+        for (const auto& ns : spec.linux->namespaces) flags |= sys::namespace_kind(ns.type)->clone_flag;
+    }
+    // setns refuses the caller's own user namespace (EINVAL).
+    if ((flags & CLONE_NEWUSER) && same_namespace_as_ours(init_pid, "user")) flags &= ~CLONE_NEWUSER;
+    return flags;
+}
+
+void check_console_flags(const oci::Process& process, const ExecOptions& options) {
+    bool terminal = process.terminal.value_or(false);
+    if (terminal && options.detach && options.console_socket.empty()) {
+        throw_error("cannot allocate a terminal for a detached exec without --console-socket");
+    }
+    if (!terminal && !options.console_socket.empty()) {
+        throw_error("--console-socket was given but the process has no terminal (use --tty)");
+    }
+}
+
+// `[CONTROLLERS:]PATH` below the container's cgroups (runc's --cgroup).
+void add_sub_cgroup(std::map<std::string, std::string>& dirs, const std::string& value) {
+    auto colon = value.find(':');
+    std::string path = colon == std::string::npos ? value : value.substr(colon + 1);
+    if (path.empty() || path.starts_with('/') || path == ".." || path.starts_with("../") ||
+        path.find("/../") != std::string::npos || path.ends_with("/..")) {
+        throw_error("--cgroup {}: expected a relative path below the container's cgroup", util::quote(value));
+    }
+    if (colon == std::string::npos) {
+        for (auto& entry : dirs) entry.second += "/" + path;
+        return;
+    }
+    for (const auto& controller : util::split(value.substr(0, colon), ',')) {
+        bool found = false;
+        for (auto& entry : dirs) {
+            auto names = util::split(entry.first, ',');
+            if (std::find(names.begin(), names.end(), controller) == names.end()) continue;
+            entry.second += "/" + path;
+            found = true;
+        }
+        if (!found) throw_error("--cgroup {}: the container has no cgroup v1 hierarchy with {}", util::quote(value),
+                                util::quote(controller));
+    }
+}
+
+std::map<std::string, std::string> exec_cgroups(const ContainerRecord& record, const ExecOptions& options) {
+    std::map<std::string, std::string> dirs = record.cgroups.paths;
+    if (!options.sub_cgroups.empty() && dirs.empty()) throw_error("--cgroup: the container has no cgroups");
+    for (const auto& value : options.sub_cgroups) add_sub_cgroup(dirs, value);
+    for (const auto& entry : dirs) {
+        struct stat st {};
+        if (::stat(entry.second.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+            throw_error("--cgroup: cgroup {} does not exist", util::quote(entry.second));
+        }
+    }
+    return dirs;
+}
+
+// Directly, whatever the driver: an exec joins the container's cgroups (the
+// systemd scope too), it does not start a unit (runc does the same).
+void join_cgroups(const std::map<std::string, std::string>& dirs, pid_t pid) {
+    for (const auto& entry : dirs) {
+        const std::string& dir = entry.second;
+        with_context(fmt::format("join cgroup {}", dir),
+                     [&] { sys::cgroup::write_cgroup_file(dir, "cgroup.procs", std::to_string(pid)); });
+    }
+}
+
+struct ChildContext {
+    const oci::Spec& spec;
+    const oci::Process& process;
+    SyncSocket& sync;
+    const sys::Pidfd& init;
+    int namespaces;  // CLONE_NEW* to join, the pid namespace already joined by the parent
+    int preserve_fds;
+};
+
+void child_sequence(const ChildContext& ctx) {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    expect_message(ctx.sync, SyncType::parent_setup_done);
+    sys::join_namespaces_of(ctx.init.fd(), ctx.init.pid(), ctx.namespaces);
+    if (ctx.namespaces & CLONE_NEWUSER) {
+        // Unmapped ids until process.user is applied; see init.cpp.
+        check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
+        check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
+    }
+    check(::setsid(), "setsid");
+    if (ctx.process.terminal.value_or(false)) send_console(ctx.process, ctx.sync);
+    auto caps = sys::parse_capabilities(ctx.process.capabilities);
+    apply_process_attributes(ctx.spec, ctx.process, caps.sets);
+    std::string executable = enter_cwd_and_find_program(ctx.process);
+    exec_process(ctx.process, executable, ctx.preserve_fds);
+}
+
+int child_main(const ChildContext& ctx) noexcept {
+    // A copy of hull's binary in the container's pid namespace until it
+    // execs: non-dumpable, so no container process can open its
+    // /proc/PID/exe (CVE-2019-5736).
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    close_fds_except(3 + ctx.preserve_fds, {ctx.sync.fd(), ctx.init.fd()});
+    try {
+        child_sequence(ctx);
+    } catch (const Error& e) {
+        try {
+            ctx.sync.send_error(e);
+        } catch (...) {
+        }
+        return e.exit_status();
+    } catch (const std::exception& e) {
+        try {
+            ctx.sync.send_error(Error(fmt::format("exec: {}", e.what())));
+        } catch (...) {
+        }
+    }
+    return 255;
+}
+
+void kill_and_reap(pid_t pid) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+// Until EOF: the console master if any, or the child's error.
+UniqueFd await_exec(const SyncSocket& sync, const oci::Process& process) {
+    UniqueFd master;
+    if (process.terminal.value_or(false)) {
+        master = std::move(expect_message(sync, SyncType::console_master).fd);
+        if (!master) throw_error("exec: the process sent no pty master");
+    }
+    if (auto message = sync.receive()) {
+        if (message->type == SyncType::error) {
+            throw Error(message->err, message->payload);
+        }
+        throw_error("exec: unexpected {} message from the process", sync_type_name(message->type));
+    }
+    return master;
+}
+
+}  // namespace
+
+int exec_in_container(const StateRoot& root, const ExecOptions& options, const util::Logger& log) {
+    Target target = find_target(root, options);
+    oci::Process process = exec_process_spec(target.spec, options.request);
+    check_console_flags(process, options);
+    auto cgroup_dirs = exec_cgroups(target.record, options);
+    int namespaces = container_namespaces(target.spec, target.init.pid());
+    // setns(CLONE_NEWPID) moves only the children: the child is born in it.
+    sys::join_namespaces_of(target.init.fd(), target.init.pid(), namespaces & CLONE_NEWPID);
+
+    std::optional<ForwardedSignals> signals;
+    if (!options.detach) signals.emplace();
+    auto sync_pair = SyncSocket::make_pair();
+    SyncSocket& parent_sync = sync_pair.first;
+    SyncSocket& child_sync = sync_pair.second;
+    ChildContext ctx{target.spec, process, child_sync, target.init, namespaces & ~CLONE_NEWPID, options.preserve_fds};
+    sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
+        parent_sync.close();
+        return child_main(ctx);
+    });
+    child_sync.close();
+    ScopeExit cleanup([&] { kill_and_reap(child.pid); });
+    log.debug("exec in {}: process is pid {}", options.id, child.pid);
+
+    join_cgroups(cgroup_dirs, child.pid);
+    parent_sync.send(SyncType::parent_setup_done);
+    UniqueFd master = await_exec(parent_sync, process);
+    if (master && !options.console_socket.empty()) {
+        UniqueFd socket = sys::connect_console_socket(options.console_socket);
+        sys::send_fd(socket.get(), master.get(), "/dev/ptmx");
+        master.reset();
+    }
+    if (!options.pid_file.empty()) {
+        // containerd parses it with strconv.Atoi: no trailing newline (ENGINES.md).
+        util::write_file_atomic(options.pid_file, std::to_string(child.pid), 0644);
+    }
+    cleanup.dismiss();
+    if (options.detach) return 0;
+    return wait_in_foreground({child.pid, child.pidfd.get(), std::move(master), std::nullopt}, log);
+}
+
+}  // namespace hull::core
