@@ -5,6 +5,7 @@
 # (user+sys of the whole process tree) and wall time for
 #   run      `RUNTIME run` of /bin/true
 #   cycle    create + start + wait + delete as separate commands
+#   exec     `RUNTIME exec ID /bin/true` into a running container
 # plus peak RSS of one `run`, the binary's size and its shared libraries.
 # Needs root. crun 1.8.1 refuses hybrid cgroup hosts; it is run inside a
 # private mount namespace that hides cgroup2's controllers file (README).
@@ -33,6 +34,14 @@ EOS
   bin[crun]=$scratch/crun
 fi
 for r in "${!bin[@]}"; do roots[$r]=$scratch/root-$r; mkdir -p "${roots[$r]}"; done
+HULL=$hull "$repo/scripts/make-bundle.sh" "$scratch/sleeper" sleep 100000 >/dev/null
+jq '.ociVersion = "1.0.2"' "$scratch/sleeper/config.json" > "$scratch/config.json"
+mv "$scratch/config.json" "$scratch/sleeper/config.json"
+stop_sleepers() {
+  for r in "${!bin[@]}"; do "${bin[$r]}" --root "${roots[$r]}" delete --force "hs-$$" >/dev/null 2>&1 || true; done
+  rm -rf "$scratch"
+}
+trap stop_sleepers EXIT
 
 floor() {
   $measure unshare --fork --pid --mount --uts --ipc --net --mount-proc chroot "$scratch/bundle/rootfs" /bin/true
@@ -61,6 +70,19 @@ for i in $(seq "$n"); do
   done
 done
 
+# exec: one long-running container per runtime, then interleaved execs.
+declare -A exe_cpu exe_wall
+for r in "${!bin[@]}"; do
+  (cd "$scratch/sleeper" && "${bin[$r]}" --root "${roots[$r]}" run -d "hs-$$" </dev/null >/dev/null 2>&1)
+done
+for i in $(seq "$n"); do
+  for r in "${!bin[@]}"; do
+    read -r c w _ x < <($measure "${bin[$r]}" --root "${roots[$r]}" exec "hs-$$" /bin/true)
+    [ "$x" = 0 ] || { echo "lifecycle.sh: $r exec failed (exit $x)" >&2; exit 1; }
+    exe_cpu[$r]+="$c "; exe_wall[$r]+="$w "
+  done
+done
+
 stats() {  # values... -> "median p10-p90"
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; lo=a[int(NR*0.1)+1]; hi=a[int(NR*0.9)];
     if (hi=="") hi=a[NR]; printf "%.2f (%.2f-%.2f)", m, lo, hi}'
@@ -76,6 +98,13 @@ for r in "${names[@]}"; do
   printf '%-6s | %-24s | %-24s | %-24s | %-24s | %-9s | %.2f\n' "$r" "$(stats ${run_cpu[$r]})" "$(stats ${run_wall[$r]})" \
     "$( [ "$r" = floor ] && echo - || stats ${cyc_cpu[$r]})" "$( [ "$r" = floor ] && echo - || stats ${cyc_wall[$r]})" \
     "${rss[$r]}" "$(echo "$rc / $hull_cpu" | bc -l)"
+done
+printf '\n%-6s | %-24s | %-24s | %s\n' runtime "exec cpu ms" "exec wall ms" "cpu vs hull"
+hull_exec=$(median ${exe_cpu[hull]})
+for r in "${!bin[@]}"; do
+  # shellcheck disable=SC2086
+  printf '%-6s | %-24s | %-24s | %.2f\n' "$r" "$(stats ${exe_cpu[$r]})" "$(stats ${exe_wall[$r]})" \
+    "$(echo "$(median ${exe_cpu[$r]}) / $hull_exec" | bc -l)"
 done
 echo
 for r in "${!bin[@]}"; do
