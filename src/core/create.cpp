@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -266,6 +267,9 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
         parent_sync.close();
         return init_main(init);
     };
+    // Born non-dumpable: in a pid namespace joined by path, other container
+    // processes see the init from its first instruction (CVE-2019-5736).
+    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "make hull non-dumpable");
     int cgroup_fd = cgroups ? cgroups->clone_fd() : -1;
     // New namespaces beside a joined user namespace must belong to it (nsexec's order).
     int user_fd = joined_user_namespace(plan);

@@ -216,6 +216,10 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     // setns(CLONE_NEWPID) moves only the children: the child is born in it.
     sys::join_namespaces_of(target.init.fd(), target.init.pid(), namespaces & CLONE_NEWPID);
 
+    // The child is in the container's pid namespace from its first
+    // instruction: it must be born non-dumpable, or a container process
+    // could open its /proc/PID/exe before child_main runs (CVE-2019-5736).
+    check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "make hull non-dumpable");
     std::optional<ForwardedSignals> signals;
     if (!options.detach) signals.emplace();
     auto sync_pair = SyncSocket::make_pair();
