@@ -122,15 +122,8 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
 }
 
 void StateRoot::ensure_exists() const {
-    if (::mkdir(path_.c_str(), 0700) < 0 && errno != EEXIST) {
-        // Engines pass roots whose parents may not exist yet (containerd: /run/containerd/runc/NS).
-        std::string partial;
-        for (const auto& part : util::split(path_, '/')) {
-            if (part.empty()) continue;
-            partial += "/" + part;
-            if (::mkdir(partial.c_str(), 0700) < 0 && errno != EEXIST) throw_errno(errno, "create state root {}", partial);
-        }
-    }
+    // Engines pass roots whose parents may not exist yet (containerd: /run/containerd/runc/NS).
+    util::make_directories(path_, 0700);
 }
 
 std::vector<std::string> StateRoot::list_ids() const {

@@ -17,6 +17,21 @@ UniqueFd open_fd(const std::string& path, int flags, unsigned mode) {
     return UniqueFd(fd);
 }
 
+void make_directories(const std::string& path, unsigned mode) {
+    if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return;
+    std::string partial;
+    std::size_t start = 0;
+    while (start < path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        if (end > start) {
+            partial += "/" + path.substr(start, end - start);
+            if (::mkdir(partial.c_str(), mode) < 0 && errno != EEXIST) throw_errno(errno, "create directory {}", partial);
+        }
+        start = end + 1;
+    }
+}
+
 std::string read_fd(int fd, std::size_t max_bytes, std::string_view name) {
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes) {

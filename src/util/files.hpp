@@ -17,5 +17,8 @@ void write_all(int fd, std::string_view data, std::string_view name);
 // Writes to a temporary file beside path, fsyncs it and renames it into place.
 void write_file_atomic(const std::string& path, std::string_view data, unsigned mode);
 UniqueFd open_fd(const std::string& path, int flags, unsigned mode = 0);
+// mkdir -p: creates path and its missing parents with mode; existing
+// directories are fine. Errors name the directory that could not be made.
+void make_directories(const std::string& path, unsigned mode);
 
 }  // namespace hull::util

@@ -26,16 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// mkdir -p; the hierarchy's mount point itself exists.
-void make_dirs(const std::string& path) {
-    std::string partial;
-    for (const auto& part : util::split(path, '/')) {
-        if (part.empty()) continue;
-        partial += "/" + part;
-        if (::mkdir(partial.c_str(), 0755) < 0 && errno != EEXIST) throw_errno(errno, "create cgroup {}", partial);
-    }
-}
-
 std::vector<std::string> words(const std::string& text) {
     std::vector<std::string> out;
     for (auto& w : util::split(text, ' ')) {
@@ -137,7 +127,7 @@ SavedCgroups FsManager::plan(const Placement& placement, const HostCgroups& host
 
 void FsManager::prepare() {
     for (const auto& [name, dir] : saved_.paths) {
-        make_dirs(dir);
+        util::make_directories(dir, 0755);
         if (name == "cpuset" || util::starts_with(name, "cpuset,") || name.find(",cpuset") != std::string::npos) {
             inherit_cpuset(dir);
         }
