@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "linux/console.hpp"
+#include "linux/passwd.hpp"
 #include "linux/process_attrs.hpp"
 #include "util/error.hpp"
 
@@ -67,7 +68,14 @@ void exec_process(const oci::Process& process, const std::string& executable, in
     for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     std::vector<char*> envp;
-    for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
+    bool has_home = false;
+    for (const auto& e : process.env) {
+        envp.push_back(const_cast<char*>(e.c_str()));
+        has_home = has_home || e.starts_with("HOME=");
+    }
+    // As runc: a process without HOME gets its user's home from the image.
+    std::string home = has_home ? "" : "HOME=" + sys::home_for(process.user.uid);
+    if (!has_home) envp.push_back(home.data());
     envp.push_back(nullptr);
     ::execve(executable.c_str(), argv.data(), envp.data());
     throw_errno(errno, "exec {}", executable);

@@ -41,7 +41,8 @@ std::string enter_cwd_and_find_program(const oci::Process& process);
 
 // Marks every fd from 3 + preserve_fds on close-on-exec (anything inherited
 // beyond --preserve-fds, a shim's leaked socket say, must not reach the
-// container) and execs the program. Returns only by throwing.
+// container) and execs the program, with HOME added from the image's
+// /etc/passwd when the environment has none. Returns only by throwing.
 [[noreturn]] void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds);
 
 }  // namespace hull::core

@@ -250,3 +250,14 @@ start_container() {
   [ "$status" -ne 0 ]
   [[ "$output" == *nosuch* ]]
 }
+
+@test "a process without HOME gets its user's home from the image, or /" {
+  update_config "$BUNDLE" '.process.env = ["PATH=/bin:/usr/bin"]'
+  start_container
+  run runtime exec "$ID" sh -c 'echo $HOME'
+  [ "$output" = /root ]
+  run runtime exec --user 4242 "$ID" sh -c 'echo $HOME'
+  [ "$output" = / ]
+  run runtime exec --env HOME=/custom "$ID" sh -c 'echo $HOME'
+  [ "$output" = /custom ]
+}
