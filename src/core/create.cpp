@@ -23,6 +23,7 @@
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
 #include "linux/idmapped_mounts.hpp"
+#include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
 #include "oci/runtime/validate.hpp"
@@ -210,6 +211,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     oci::validate_spec(spec);
     if (!spec.process) throw_error("config.json: process: required to create a container");
     check_console_flags(spec, options);
+    sys::check_spec_labels(spec, sys::host_lsm());
     std::string rootfs = rootfs_path(bundle, spec);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);

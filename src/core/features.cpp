@@ -38,8 +38,11 @@ oci::LinuxFeatures linux_features() {
     // (dynamic builds: it loads libsystemd at run time). No user-bus mode.
     l.cgroup = oci::CgroupFeatures{true, true, HULL_HAVE_SYSTEMD != 0, false, true, {}};
     l.seccomp = seccomp_features();
-    l.apparmor = oci::EnabledFeature{false, {}};
-    l.selinux = oci::EnabledFeature{false, {}};
+    // Whether hull can apply them (features-linux.md: "irrelevant to the
+    // availability of AppArmor on the host"); runc says true for both too.
+    // A host without them refuses the fields at create (linux/lsm.hpp).
+    l.apparmor = oci::EnabledFeature{true, {}};
+    l.selinux = oci::EnabledFeature{true, {}};
     l.intel_rdt = oci::IntelRdtFeatures{false, false, false, {}};
     l.memory_policy = oci::MemoryPolicyFeatures{std::vector<std::string>{}, std::vector<std::string>{}, {}};
     l.mount_extensions = oci::MountExtensionsFeatures{oci::EnabledFeature{sys::idmapped_mounts_supported(), {}}, {}};

@@ -14,6 +14,7 @@
 #include "core/hooks.hpp"
 #include "core/process_setup.hpp"
 #include "linux/capabilities.hpp"
+#include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/process_attrs.hpp"
 #include "linux/rootfs.hpp"
@@ -128,7 +129,10 @@ void init_sequence(InitContext& ctx) {
     // Its own session: the container must not share the caller's terminal
     // job control, and a pty can only become the controlling tty of a leader.
     check(::setsid(), "setsid");
-    if (!ctx.no_new_keyring) join_session_keyring();
+    if (!ctx.no_new_keyring) {
+        sys::set_keyring_label(*spec.process, ctx.host_proc_fd);
+        join_session_keyring();
+    }
     sys::RootfsContext rootfs{ctx.rootfs, user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
                               ctx.detached_mounts};
     sys::prepare_rootfs(spec, rootfs);
@@ -145,6 +149,11 @@ void init_sequence(InitContext& ctx) {
     auto caps = sys::parse_capabilities(process.capabilities);
     apply_process_attributes(spec, process, caps.sets);
     std::string executable = enter_cwd_and_find_program(process);
+    // After every step that could fail and before "ready", so create
+    // reports a profile the kernel refuses; they take effect at execve.
+    // Through the host's /proc: the container's may be missing or fake
+    // (CVE-2019-16884).
+    sys::apply_exec_labels(process, ctx.host_proc_fd);
     ctx.sync.send(SyncType::ready);
     ctx.sync.close();
     wait_for_start(ctx);

@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "linux/lsm.hpp"
 #include "linux/path_resolve.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -41,7 +42,7 @@ int open_verified_dev_null() {
     return owned.release();
 }
 
-void mask_path(int root_fd, const std::string& path, int dev_null_fd) {
+void mask_path(int root_fd, const std::string& path, int dev_null_fd, std::string_view mount_label) {
     with_context(fmt::format("mask {}", util::quote(path)), [&] {
         UniqueFd target = open_target(root_fd, path);
         if (!target) return;
@@ -50,7 +51,8 @@ void mask_path(int root_fd, const std::string& path, int dev_null_fd) {
         if (S_ISLNK(st.st_mode)) return;  // never mount through a symlink the container controls
         std::string target_path = fd_path(target.get());
         if (S_ISDIR(st.st_mode)) {
-            check(::mount("tmpfs", target_path.c_str(), "tmpfs", MS_RDONLY, "size=0k"), "mount tmpfs");
+            std::string data = format_mount_label("size=0k", mount_label);
+            check(::mount("tmpfs", target_path.c_str(), "tmpfs", MS_RDONLY, data.c_str()), "mount tmpfs");
         } else {
             std::string source = fd_path(dev_null_fd);
             check(::mount(source.c_str(), target_path.c_str(), nullptr, MS_BIND, nullptr), "bind /dev/null");

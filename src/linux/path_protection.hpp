@@ -3,13 +3,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace hull::sys {
 
 // Hides path: an empty read-only tmpfs over a directory, the host's
 // /dev/null (opened and verified by the caller) over anything else.
 // A missing path is not an error (the spec lists paths a kernel may lack).
-void mask_path(int root_fd, const std::string& path, int dev_null_fd);
+// mount_label: linux.mountLabel for the tmpfs, "" for none.
+void mask_path(int root_fd, const std::string& path, int dev_null_fd, std::string_view mount_label);
 // Makes path read-only with a recursive bind of itself.
 void make_path_readonly(int root_fd, const std::string& path);
 

@@ -14,6 +14,7 @@
 
 #include "linux/copy_tree.hpp"
 #include "linux/devices.hpp"
+#include "linux/lsm.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/path_protection.hpp"
 #include "linux/path_resolve.hpp"
@@ -110,12 +111,20 @@ void mount_tmpfs_copyup(int root_fd, const oci::Mount& m, const MountOptions& op
 }
 
 void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const std::string& target,
-                  const RootfsContext& ctx);
+                  const RootfsContext& ctx, std::string_view label);
 
-void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached) {
+// linux.mountLabel, "" for none; create refused it unless SELinux is
+// enabled (lsm.hpp).
+std::string_view mount_label(const oci::Spec& spec) {
+    return spec.linux && spec.linux->mount_label ? std::string_view(*spec.linux->mount_label) : std::string_view();
+}
+
+void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached,
+               std::string_view label) {
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
     std::string type = m.type.value_or("");
     bool bind = opts.bind || type == "bind";
+    if (!bind && mount_type_takes_label(type)) opts.data = format_mount_label(opts.data, label);
     UniqueFd dest = resolve_destination(root_fd, m, bind && is_file_source(m));
     std::string target = fd_path(dest.get());
     with_context(fmt::format("mount {} on {}", util::quote(m.source.value_or(type)), util::quote(m.destination)), [&] {
@@ -128,13 +137,15 @@ void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const
         } else if (bind) {
             mount_bind(m, opts, target);
         } else if (type == "cgroup" || type == "cgroup2") {
-            mount_cgroup(root_fd, m, opts, target, ctx);
+            mount_cgroup(root_fd, m, opts, target, ctx, label);
         } else {
             std::string source = m.source.value_or(type);
             check(::mount(source.c_str(), target.c_str(), type.c_str(), opts.flags, opts.data.c_str()), "mount");
         }
         // The new mount sits on top of the resolved fd; reopen it by its path to reach it.
         UniqueFd mounted = open_in_root(root_fd, m.destination, O_PATH);
+        // runc mounts mqueue without context= and labels its root instead.
+        if (type == "mqueue" && !bind) label_mount_root(mounted.get(), label);
         std::string mounted_path = fd_path(mounted.get());
         if (opts.propagation != 0) {
             check(::mount(nullptr, mounted_path.c_str(), nullptr, opts.propagation, nullptr), "set propagation");
@@ -152,9 +163,9 @@ bool host_is_cgroup2() {
 // of its own (--cgroup-manager=disabled), cgroup2 is mounted directly, or on
 // v1 and hybrid hosts the host's hierarchies are bind-mounted read-only.
 void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const std::string& target,
-                  const RootfsContext& ctx) {
+                  const RootfsContext& ctx, std::string_view label) {
     if (!ctx.cgroups.paths.empty()) {
-        cgroup::mount_container_view(root_fd, m.destination, target, opts.flags, ctx.cgroups);
+        cgroup::mount_container_view(root_fd, m.destination, target, opts.flags, ctx.cgroups, label);
         return;
     }
     if (host_is_cgroup2()) {
@@ -212,7 +223,7 @@ void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     bool dev_is_bind = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const oci::Mount& m = spec.mounts[i];
-        mount_one(root_fd.get(), m, ctx, find_detached(ctx, i));
+        mount_one(root_fd.get(), m, ctx, find_detached(ctx, i), mount_label(spec));
         if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
     }
     attach_extra_mounts(root_fd.get(), ctx);
@@ -231,7 +242,9 @@ void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx) {
     // Opened here, in the container's mount namespace: a bind source must
     // belong to the caller's namespace (mount(2) EINVAL otherwise).
     UniqueFd dev_null(open_verified_dev_null());
-    for (const auto& path : spec.linux->masked_paths) mask_path(root_fd.get(), path, dev_null.get());
+    for (const auto& path : spec.linux->masked_paths) {
+        mask_path(root_fd.get(), path, dev_null.get(), mount_label(spec));
+    }
     for (const auto& path : spec.linux->readonly_paths) make_path_readonly(root_fd.get(), path);
 }
 

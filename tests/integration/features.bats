@@ -113,3 +113,8 @@ teardown() { hull_teardown; }
   assert_status 0
   [ "$output" = "$(cat "$F")" ] || fail "output differs with another --root"
 }
+
+@test "features says this build applies AppArmor and SELinux, as runc does, whatever the host runs" {
+  # features-linux.md: "irrelevant to the availability of AppArmor on the host".
+  assert_json_eq "$F" '[.linux.apparmor.enabled, .linux.selinux.enabled]' '[true, true]'
+}

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/lsm.hpp"
 #include "linux/path_resolve.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -65,7 +66,7 @@ void mount_hierarchy(int view_fd, const std::string& hierarchy, const std::strin
 }  // namespace
 
 void mount_container_view(int root_fd, const std::string& destination, const std::string& target,
-                          unsigned long flags, const ContainerView& view) {
+                          unsigned long flags, const ContainerView& view, std::string_view mount_label) {
     bool unified_only = view.paths.size() == 1 && view.paths.count("") == 1;
     if (unified_only || view.paths.empty()) {
         if (view.own_namespace || view.paths.empty()) {
@@ -76,7 +77,8 @@ void mount_container_view(int root_fd, const std::string& destination, const std
         }
         return;
     }
-    check(::mount("tmpfs", target.c_str(), "tmpfs", (flags & kKeptFlags) & ~MS_RDONLY, "mode=755"),
+    std::string data = format_mount_label("mode=755", mount_label);
+    check(::mount("tmpfs", target.c_str(), "tmpfs", (flags & kKeptFlags) & ~MS_RDONLY, data.c_str()),
           "mount a tmpfs for the cgroup hierarchies");
     // The tmpfs sits on top of target's fd: reach it by path again.
     UniqueFd view_fd = open_in_root(root_fd, destination, O_PATH | O_DIRECTORY);

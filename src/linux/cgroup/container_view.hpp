@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace hull::sys::cgroup {
 
@@ -23,7 +24,8 @@ struct ContainerView {
 // root_fd: the rootfs; destination: the mount's destination inside it,
 // already created and resolved to target (a /proc/self/fd path). flags:
 // the mount's MS_* flags (MS_RDONLY makes every part read-only).
+// mount_label: linux.mountLabel for the v1 tmpfs (runc labels it), "" for none.
 void mount_container_view(int root_fd, const std::string& destination, const std::string& target,
-                          unsigned long flags, const ContainerView& view);
+                          unsigned long flags, const ContainerView& view, std::string_view mount_label);
 
 }  // namespace hull::sys::cgroup
