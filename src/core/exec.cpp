@@ -1,5 +1,6 @@
 #include "core/exec.hpp"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -17,6 +18,7 @@
 #include "linux/cgroup/cgroup_files.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
+#include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
 #include "util/error.hpp"
@@ -136,6 +138,7 @@ struct ChildContext {
     const oci::Process& process;
     SyncSocket& sync;
     const sys::Pidfd& init;
+    int host_proc_fd;  // the host's /proc, for the LSM attribute files
     int namespaces;  // CLONE_NEW* to join, the pid namespace already joined by the parent
     int preserve_fds;
 };
@@ -156,6 +159,7 @@ void child_sequence(const ChildContext& ctx) {
     auto caps = sys::parse_capabilities(ctx.process.capabilities);
     apply_process_attributes(ctx.spec, ctx.process, caps.sets);
     std::string executable = enter_cwd_and_find_program(ctx.process);
+    sys::apply_exec_labels(ctx.process, ctx.host_proc_fd);
     exec_process(ctx.process, executable, ctx.preserve_fds);
 }
 
@@ -164,7 +168,7 @@ int child_main(const ChildContext& ctx) noexcept {
     // execs: non-dumpable, so no container process can open its
     // /proc/PID/exe (CVE-2019-5736).
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    close_fds_except(3 + ctx.preserve_fds, {ctx.sync.fd(), ctx.init.fd()});
+    close_fds_except(3 + ctx.preserve_fds, {ctx.sync.fd(), ctx.init.fd(), ctx.host_proc_fd});
     try {
         child_sequence(ctx);
     } catch (const Error& e) {
@@ -211,6 +215,7 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     Target target = find_target(root, options);
     oci::Process process = exec_process_spec(target.spec, options.request);
     check_console_flags(process, options);
+    sys::check_process_labels(process, sys::host_lsm());
     auto cgroup_dirs = exec_cgroups(target.record, options);
     int namespaces = container_namespaces(target.spec, target.init.pid());
     // setns(CLONE_NEWPID) moves only the children: the child is born in it.
@@ -222,10 +227,14 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     check(::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "make hull non-dumpable");
     std::optional<ForwardedSignals> signals;
     if (!options.detach) signals.emplace();
+    // Opened before any setns: the container's /proc may be missing or
+    // fake (CVE-2019-16884).
+    UniqueFd host_proc = util::open_fd("/proc", O_PATH | O_DIRECTORY);
     auto sync_pair = SyncSocket::make_pair();
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
-    ChildContext ctx{target.spec, process, child_sync, target.init, namespaces & ~CLONE_NEWPID, options.preserve_fds};
+    ChildContext ctx{target.spec,       process, child_sync, target.init, host_proc.get(), namespaces & ~CLONE_NEWPID,
+                     options.preserve_fds};
     sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
         parent_sync.close();
         return child_main(ctx);

@@ -261,3 +261,19 @@ start_container() {
   run runtime exec --env HOME=/custom "$ID" sh -c 'echo $HOME'
   [ "$output" = /custom ]
 }
+
+@test "exec --apparmor and --process-label on a host without those LSMs fail before the process starts" {
+  [ -e /sys/module/apparmor/parameters/enabled ] && grep -q Y /sys/module/apparmor/parameters/enabled &&
+    skip "this host has AppArmor"
+  [ -e /sys/fs/selinux/enforce ] && skip "this host has SELinux"
+  start_container
+  run runtime exec --apparmor some-profile "$ID" sh -c 'echo started > /dev/shm/lsm-started'
+  [ "$status" -eq 255 ]
+  run runtime exec --process-label system_u:system_r:container_t:s0 "$ID" sh -c 'echo started > /dev/shm/lsm-started'
+  [ "$status" -eq 255 ]
+  run runtime exec "$ID" cat /dev/shm/lsm-started
+  [ "$status" -ne 0 ]
+  hull_only "runc's messages differ (a write error from its init, a validation error)"
+  run runtime exec --apparmor some-profile "$ID" true
+  [[ "$output" == *AppArmor* ]]
+}
