@@ -40,6 +40,7 @@ struct grabbed {
     int pid;
     int fd;
     int last_errno;
+    int wrote;
     char comm[32];
     char target[256];
 };
@@ -109,6 +110,7 @@ static void scan(void) {
 }
 
 static void try_write(struct grabbed *g) {
+    if (g->wrote) return;  // once is proof enough
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", g->fd);
     int w = open(path, O_WRONLY | O_CLOEXEC);
@@ -121,6 +123,7 @@ static void try_write(struct grabbed *g) {
         err = errno ? errno : EIO;
     } else {
         note("WROTE %d %s %s\n", g->pid, g->comm, g->target);
+        g->wrote = 1;
     }
     if (err && err != g->last_errno) note("write-refused %d %s: %s\n", g->pid, g->target, strerror(err));
     g->last_errno = err;
