@@ -148,7 +148,8 @@ UniqueFd open_in_root(int root_fd, std::string_view path, int flags) {
 
 UniqueFd open_beneath_same_mount(int dir_fd, std::string_view path, int flags) {
     int fd = openat2_retrying(dir_fd, relative(path), flags, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
-    if (fd < 0 && errno == EXDEV) throw_errno(errno, "open {}: something is mounted over it", util::quote(path));
+    // EXDEV: RESOLVE_BENEATH or RESOLVE_NO_XDEV said no.
+    if (fd < 0 && errno == EXDEV) throw_errno(errno, "open {}: a mount is in the way or it leads out", util::quote(path));
     if (fd < 0) throw_errno(errno, "open {}", util::quote(path));
     return UniqueFd(fd);
 }

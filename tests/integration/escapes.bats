@@ -113,6 +113,15 @@ run_quiet() {
   assert_victim_untouched
 }
 
+# start_console_receiver [INPUT]: tests/tools/console-receiver on
+# TEST_DIR/console.sock, writing INPUT to the master it gets.
+start_console_receiver() {
+  /usr/bin/python3 "$REPO/tests/tools/console-receiver" "$TEST_DIR/console.sock" "$TEST_DIR/console.out" "$@" &
+  echo $! > "$TEST_DIR/receiver.pid"
+  for i in $(seq 100); do [ -e "$TEST_DIR/console.out.ready" ] && return 0; sleep 0.05; done
+  false
+}
+
 @test "CVE-2025-52565: an image's /dev/console and /dev/ptmx symlinks to a host file are not mounted on or opened" {
   known_vulnerable_runc 1.2.8 CVE-2025-52565
   victim_bundle sh -c 'echo "victim mounts $(grep -c victim /proc/self/mountinfo)"; tty; echo done'
@@ -120,9 +129,7 @@ run_quiet() {
   update_config "$BUNDLE" '.process.terminal = true'
   ln -s /victim "$BUNDLE/rootfs/dev/console"
   ln -s /victim "$BUNDLE/rootfs/dev/ptmx"
-  /usr/bin/python3 "$REPO/tests/tools/console-receiver" "$TEST_DIR/console.sock" "$TEST_DIR/console.out" &
-  echo $! > "$TEST_DIR/receiver.pid"
-  for i in $(seq 100); do [ -e "$TEST_DIR/console.out.ready" ] && break; sleep 0.05; done
+  start_console_receiver
   run_detached run -d --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
   echo "$output"
   [ "$status" -eq 0 ]
@@ -131,6 +138,22 @@ run_quiet() {
   cat "$TEST_DIR/console.out"
   grep -q 'victim mounts 1' "$TEST_DIR/console.out"
   grep -q '^/dev/pts/' "$TEST_DIR/console.out"
+  assert_victim_untouched
+}
+
+@test "CVE-2025-52565: without a devpts mount, an image's /dev/pts/ptmx symlink to a host file is not the console" {
+  # The engine writes what the user types to the master it was given: the
+  # victim, if the runtime opened the symlink as the pty multiplexer.
+  victim_bundle sh -c 'echo done'
+  without_dev_tmpfs
+  update_config "$BUNDLE" '.process.terminal = true | .mounts |= map(select(.destination != "/dev/pts"))'
+  mkdir -p "$BUNDLE/rootfs/dev/pts"
+  ln -s /victim "$BUNDLE/rootfs/dev/pts/ptmx"
+  start_console_receiver $'LEAKED\n'
+  run_detached run -d --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
+  echo "status $status: $output"
+  [ "$status" -ne 0 ] || wait_status "$ID" stopped
+  sleep 0.2
   assert_victim_untouched
 }
 
