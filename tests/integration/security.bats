@@ -59,7 +59,11 @@ stop_grabber() {
   touch "/proc/$GRABBER_PID/root/dev/shm/stop"
   wait_grabber_line '^done$'
   cat "$GRABBER_OUT"
-  ! grep '^WROTE ' "$GRABBER_OUT"
+  # (not `! grep`: bats' set -e ignores a negated command)
+  if grep -q '^WROTE ' "$GRABBER_OUT"; then
+    echo "the probe wrote to the runtime's binary" >&2
+    return 1
+  fi
   [ "$(sha256sum "$RUNTIME_BIN" | cut -d' ' -f1)" = "$RUNTIME_SUM" ]
   [ "$(stat -c %y "$RUNTIME_BIN")" = "$RUNTIME_MTIME" ]
 }
