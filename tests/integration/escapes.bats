@@ -210,39 +210,38 @@ start_console_receiver() {
   [ "$output" = 1 ]
 }
 
-# climbing_path PREFIX NAME: PREFIX, then more ".." than the rootfs is deep,
-# then TEST_DIR/hostdir/NAME: joined to the rootfs as a string, the host's.
-climbing_path() {
-  echo "$1$(printf '/..%.0s' $(seq 20))$TEST_DIR/hostdir/$2"
+# run_climbing FILTER PREFIX NAME: a run whose config FILTER puts $path,
+# which is PREFIX, then more ".." than the rootfs is deep, then
+# TEST_DIR/hostdir/NAME: joined to the rootfs as a string, a host path. The
+# runtime may refuse it; nothing may appear in the host directory.
+run_climbing() {
+  make_bundle "$BUNDLE" true
+  mkdir -p "$TEST_DIR/hostdir"
+  update_config "$BUNDLE" --arg path "$2$(printf '/..%.0s' $(seq 20))$TEST_DIR/hostdir/$3" "$1"
+  run runtime run --bundle "$BUNDLE" "$ID"
+  echo "status $status: $output"
+  [ -z "$(ls -A "$TEST_DIR/hostdir")" ]
 }
 
 @test "\"..\" in a mount destination stays inside the rootfs" {
-  make_bundle "$BUNDLE" true
-  mkdir -p "$TEST_DIR/hostdir"
-  update_config "$BUNDLE" --arg dst "$(climbing_path /tmp new)" \
-    '.mounts += [{"destination": $dst, "type": "tmpfs", "source": "tmpfs"}]'
-  run runtime run --bundle "$BUNDLE" "$ID"
-  echo "status $status: $output"
-  [ -z "$(ls -A "$TEST_DIR/hostdir")" ]
+  run_climbing '.mounts += [{"destination": $path, "type": "tmpfs", "source": "tmpfs"}]' /tmp new
 }
 
 @test "\"..\" in a device path stays inside the rootfs" {
-  make_bundle "$BUNDLE" true
-  mkdir -p "$TEST_DIR/hostdir"
-  update_config "$BUNDLE" --arg path "$(climbing_path /dev node)" \
-    '.linux.devices += [{"path": $path, "type": "c", "major": 1, "minor": 3}]'
-  run runtime run --bundle "$BUNDLE" "$ID"
-  echo "status $status: $output"
-  [ -z "$(ls -A "$TEST_DIR/hostdir")" ]
+  run_climbing '.linux.devices += [{"path": $path, "type": "c", "major": 1, "minor": 3}]' /dev node
 }
 
 @test "\"..\" in masked and read-only paths stays inside the rootfs" {
-  make_bundle "$BUNDLE" sh -c 'grep -c " /etc/passwd " /proc/self/mountinfo; cat /etc/passwd | wc -c'
-  update_config "$BUNDLE" '.linux.maskedPaths += ["/proc/../../../../../../etc/passwd"]'
+  make_bundle "$BUNDLE" sh -c 'grep -c " /etc/passwd " /proc/self/mountinfo; cat /etc/passwd | wc -c
+    grep -c " /root ro," /proc/self/mountinfo'
+  update_config "$BUNDLE" '.linux.maskedPaths += ["/proc/../../../../../../etc/passwd"]
+    | .linux.readonlyPaths += ["/tmp/../../../../../../../root"]'
   run runtime run --bundle "$BUNDLE" "$ID"
   echo "status $status: $output"
   [ "$status" -eq 0 ]
-  # the container's own /etc/passwd is masked, nothing else
+  # the container's own /etc/passwd is masked and its /root read-only:
+  # joined to the rootfs as strings, the paths would have been the host's
   [ "${lines[0]}" = 1 ]
   [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" = 1 ]
 }
