@@ -36,9 +36,15 @@ victim_bundle() {
     | .mounts += [{"destination": "/victim", "type": "bind", "source": $src, "options": ["bind"]}]'
 }
 
+# assert_victim_untouched: the victim's content and mtime as made, and no
+# mount of the test's files left in the host's mount namespace.
 assert_victim_untouched() {
   [ "$(cat "$VICTIM")" = "victim $ID" ] || { echo "the victim now holds: $(cat "$VICTIM")" >&2; return 1; }
   [ "$(stat -c %Y "$VICTIM")" = "$(date -d 2001-01-01 +%s)" ] || { echo "the victim was written" >&2; return 1; }
+  if grep -F "$TEST_DIR" /proc/self/mountinfo >&2; then
+    echo "mounts of the test's files reached the host (above)" >&2
+    return 1
+  fi
 }
 
 # without_dev_tmpfs: the image's own /dev is used, as with a config that
