@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 
@@ -17,6 +19,14 @@ Pty open_pty(const std::string& ptmx) {
     int master = ::open(ptmx.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) throw_errno(errno, "open {}", ptmx);
     Pty pty{UniqueFd(master), UniqueFd()};
+    // The path is the container's: whatever it opened must be a pty
+    // multiplexer (5:2, devpts' own ptmx too), not a file a symlink led to
+    // (CVE-2025-52565).
+    struct stat st {};
+    check(::fstat(master, &st), "stat {}", ptmx);
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2) {
+        throw_error("{} is not the pty multiplexer (character device 5:2)", ptmx);
+    }
     int unlock = 0;
     check(::ioctl(master, TIOCSPTLCK, &unlock), "unlock the pty");
     // TIOCGPTPEER opens the slave through the master, never by a path the

@@ -53,35 +53,51 @@ std::string parent_of(const std::string& path) {
 
 std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
+// The directory that will hold path, created inside the rootfs, opened for
+// the *at calls (an O_PATH fd cannot take mknodat or symlinkat).
+UniqueFd open_parent(int root_fd, const std::string& path) {
+    UniqueFd dir = mkdir_all_in_root(root_fd, parent_of(path), 0755);
+    UniqueFd real_dir(::open(fd_path(dir.get()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!real_dir) throw_errno(errno, "open {}", parent_of(path));
+    return real_dir;
+}
+
 void make_node(int root_fd, const DeviceNode& dev) {
-    UniqueFd dir = mkdir_all_in_root(root_fd, parent_of(dev.path), 0755);
-    // O_PATH directories cannot take mknodat; reopen the directory itself.
-    UniqueFd real_dir(::open(fd_path(dir.get()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!real_dir) throw_errno(errno, "open {}", parent_of(dev.path));
+    UniqueFd dir = open_parent(root_fd, dev.path);
     std::string name = base_of(dev.path);
-    ::unlinkat(real_dir.get(), name.c_str(), 0);
+    ::unlinkat(dir.get(), name.c_str(), 0);
     dev_t number = makedev(static_cast<unsigned>(dev.major), static_cast<unsigned>(dev.minor));
-    check(::mknodat(real_dir.get(), name.c_str(), type_bits(dev.type) | (dev.mode & 07777), number), "mknod {}",
+    check(::mknodat(dir.get(), name.c_str(), type_bits(dev.type) | (dev.mode & 07777), number), "mknod {}",
           util::quote(dev.path));
-    check(::fchmodat(real_dir.get(), name.c_str(), dev.mode & 07777, 0), "chmod {}", util::quote(dev.path));
-    check(::fchownat(real_dir.get(), name.c_str(), dev.uid, dev.gid, AT_SYMLINK_NOFOLLOW), "chown {}",
+    check(::fchmodat(dir.get(), name.c_str(), dev.mode & 07777, 0), "chmod {}", util::quote(dev.path));
+    check(::fchownat(dir.get(), name.c_str(), dev.uid, dev.gid, AT_SYMLINK_NOFOLLOW), "chown {}",
           util::quote(dev.path));
 }
 
-// Inside a user namespace mknod fails with EPERM: bind the host's node instead.
+// Inside a user namespace mknod fails with EPERM: bind the host's node
+// instead, onto a new empty file. Whatever the image had at the path goes
+// first, as for mknod: a symlink there (/dev/null -> a host file in a
+// volume) would carry the bind to its target and leave /dev/null pointing
+// at that file, for the masked paths and the container's own writes
+// (CVE-2025-31133).
 void bind_node(int root_fd, const DeviceNode& dev) {
-    UniqueFd target = create_file_in_root(root_fd, dev.path, 0644);
-    std::string target_path = fd_path(target.get());
-    check(::mount(dev.path.c_str(), target_path.c_str(), nullptr, MS_BIND, nullptr), "bind mount device {}",
+    UniqueFd dir = open_parent(root_fd, dev.path);
+    std::string name = base_of(dev.path);
+    ::unlinkat(dir.get(), name.c_str(), 0);
+    UniqueFd target(::openat(dir.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!target) throw_errno(errno, "create {} to bind the device on", util::quote(dev.path));
+    check(::mount(dev.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr), "bind mount device {}",
           util::quote(dev.path));
 }
 
-void add_symlink(int root_fd, const char* target, const char* link) {
-    UniqueFd dir = mkdir_all_in_root(root_fd, parent_of(link), 0755);
-    UniqueFd real_dir(::open(fd_path(dir.get()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!real_dir) throw_errno(errno, "open {}", parent_of(link));
+// replace: an existing entry goes first. /dev/ptmx must be the devpts link
+// (runc replaces it too): an image's /dev/ptmx symlink to a host file would
+// have the console opened there (CVE-2025-52565).
+void add_symlink(int root_fd, const char* target, const char* link, bool replace = false) {
+    UniqueFd dir = open_parent(root_fd, link);
     std::string name = base_of(link);
-    if (::symlinkat(target, real_dir.get(), name.c_str()) < 0 && errno != EEXIST) {
+    if (replace) ::unlinkat(dir.get(), name.c_str(), 0);
+    if (::symlinkat(target, dir.get(), name.c_str()) < 0 && errno != EEXIST) {
         throw_errno(errno, "symlink {} -> {}", link, target);
     }
 }
@@ -109,7 +125,7 @@ void setup_dev(int root_fd, const oci::Spec& spec, bool in_user_namespace) {
     add_symlink(root_fd, "/proc/self/fd/0", "/dev/stdin");
     add_symlink(root_fd, "/proc/self/fd/1", "/dev/stdout");
     add_symlink(root_fd, "/proc/self/fd/2", "/dev/stderr");
-    add_symlink(root_fd, "pts/ptmx", "/dev/ptmx");
+    add_symlink(root_fd, "pts/ptmx", "/dev/ptmx", true);
 }
 
 }  // namespace hull::sys

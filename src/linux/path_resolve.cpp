@@ -1,8 +1,10 @@
 #include "linux/path_resolve.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,16 +21,20 @@
 namespace hull::sys {
 namespace {
 
-int openat2_in_root(int root_fd, const std::string& path, int flags) {
+int openat2_retrying(int dir_fd, const std::string& path, int flags, std::uint64_t resolve) {
     open_how how{};
     how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    how.resolve = resolve;
     while (true) {
-        int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
+        int fd = static_cast<int>(::syscall(SYS_openat2, dir_fd, path.c_str(), &how, sizeof how));
         // openat2(2): EAGAIN when a rename or mount raced with a
         // RESOLVE_IN_ROOT lookup; the kernel asks the caller to retry.
         if (fd >= 0 || (errno != EAGAIN && errno != EINTR)) return fd;
     }
+}
+
+int openat2_in_root(int root_fd, const std::string& path, int flags) {
+    return openat2_retrying(root_fd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 // openat2 takes the path relative to root_fd; "/a" and "a" are the same
@@ -138,6 +144,20 @@ UniqueFd open_in_root(int root_fd, std::string_view path, int flags) {
     int fd = openat2_in_root(root_fd, relative(path), flags);
     if (fd < 0) fail(errno, path);
     return UniqueFd(fd);
+}
+
+UniqueFd open_beneath_same_mount(int dir_fd, std::string_view path, int flags) {
+    int fd = openat2_retrying(dir_fd, relative(path), flags, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
+    // EXDEV: RESOLVE_BENEATH or RESOLVE_NO_XDEV said no.
+    if (fd < 0 && errno == EXDEV) throw_errno(errno, "open {}: a mount is in the way or it leads out", util::quote(path));
+    if (fd < 0) throw_errno(errno, "open {}", util::quote(path));
+    return UniqueFd(fd);
+}
+
+void require_procfs(int fd, std::string_view what) {
+    struct statfs st {};
+    check(::fstatfs(fd, &st), "statfs {}", what);
+    if (st.f_type != PROC_SUPER_MAGIC) throw_error("{} is not on a procfs", what);
 }
 
 UniqueFd mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode) {

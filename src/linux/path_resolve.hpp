@@ -25,6 +25,14 @@ UniqueFd mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode);
 // (created empty with O_EXCL|O_NOFOLLOW if missing; a dangling symlink's
 // target is created instead, inside the root); returns an O_PATH fd.
 UniqueFd create_file_in_root(int root_fd, std::string_view path, mode_t mode);
+// openat2(dir_fd, path, flags | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_XDEV
+// | RESOLVE_NO_SYMLINKS): a file below dir_fd on the same mount, reached
+// without a symlink. For procfs files the runtime writes: a mount over one
+// (or over a directory on the way) fails with EXDEV instead of taking the
+// write elsewhere (CVE-2025-52881).
+UniqueFd open_beneath_same_mount(int dir_fd, std::string_view path, int flags);
+// Throws unless fd is on a procfs (statfs(2) PROC_SUPER_MAGIC); what names it.
+void require_procfs(int fd, std::string_view what);
 // "/proc/self/fd/N": where mount(2) should aim to hit the resolved object.
 std::string fd_path(int fd);
 

@@ -76,18 +76,23 @@ void set_domainname(const std::string& domainname) {
 }
 
 void apply_sysctls(const oci::Spec& spec, int root_fd) {
-    if (!spec.linux) return;
+    if (!spec.linux || spec.linux->sysctl.empty()) return;
+    // The container's /proc/sys, and below it nothing but procfs: a mount
+    // over a sysctl file (through a symlinked mount destination, say) would
+    // take the write to the mount's source on the host (CVE-2025-52881).
+    UniqueFd proc_sys = open_in_root(root_fd, "/proc/sys", O_PATH | O_DIRECTORY);
+    require_procfs(proc_sys.get(), "the container's /proc/sys");
     // Not a structured binding: clang 14 cannot capture one in the lambda.
     for (const auto& entry : spec.linux->sysctl) {
         const std::string& key = entry.first;
         const std::string& value = entry.second;
-        std::string path = "/proc/sys/" + key;
+        std::string path = key;
         for (auto& c : path) {
             if (c == '.') c = '/';
         }
         with_context(fmt::format("sysctl {}", util::quote(key)), [&] {
-            UniqueFd fd = open_in_root(root_fd, path, O_WRONLY);
-            util::write_all(fd.get(), value, path);
+            UniqueFd fd = open_beneath_same_mount(proc_sys.get(), path, O_WRONLY);
+            util::write_all(fd.get(), value, "/proc/sys/" + path);
         });
     }
 }

@@ -1,9 +1,11 @@
 #include "linux/rootfs.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -62,10 +64,45 @@ bool is_file_source(const oci::Mount& m) {
     return ::stat(m.source.value_or("").c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// Files a mount may cover inside /proc: those lxcfs emulates (runc's
+// checkProcMount list).
+constexpr std::array<const char*, 10> kProcMountAllowed = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",   "/proc/stat",    "/proc/swaps",
+    "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+};
+
+// CVE-2025-52881: a mount over a procfs file takes whatever the runtime
+// writes there next (a sysctl, oom_score_adj) to the mount's source, a host
+// file. The check is on where the destination resolved, so an image's
+// symlink ("/link" -> "/proc/sys/net/ipv4") cannot lead a mount into /proc:
+// as runc, only proc itself, or a file lxcfs emulates, may be mounted there.
+void check_proc_destination(int root_fd, int dest_fd, std::string_view type, std::string_view destination) {
+    struct statfs fs {};
+    check(::fstatfs(dest_fd, &fs), "statfs mount destination {}", util::quote(destination));
+    if (fs.f_type != PROC_SUPER_MAGIC || type == "proc") return;
+    struct stat dest {};
+    check(::fstat(dest_fd, &dest), "stat mount destination {}", util::quote(destination));
+    for (const char* allowed : kProcMountAllowed) {
+        try {
+            struct stat st {};
+            UniqueFd fd = open_in_root(root_fd, allowed, O_PATH | O_NOFOLLOW);
+            if (::fstat(fd.get(), &st) == 0 && same_file(st, dest)) return;
+        } catch (const Error&) {
+            // not there (no /proc/net without a net namespace's proc, say)
+        }
+    }
+    throw_error("mount destination {} is inside /proc, where only proc and the files lxcfs emulates may be mounted",
+                util::quote(destination));
+}
+
 // Resolves (creating) a mount destination inside the rootfs.
 UniqueFd resolve_destination(int root_fd, const oci::Mount& m, bool file_target) {
-    return file_target ? create_file_in_root(root_fd, m.destination, 0644)
-                       : mkdir_all_in_root(root_fd, m.destination, 0755);
+    UniqueFd dest = file_target ? create_file_in_root(root_fd, m.destination, 0644)
+                                : mkdir_all_in_root(root_fd, m.destination, 0755);
+    check_proc_destination(root_fd, dest.get(), m.type.value_or(""), m.destination);
+    return dest;
 }
 
 void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string& target) {
@@ -189,6 +226,7 @@ void attach_extra_mounts(int root_fd, const RootfsContext& ctx) {
     for (const auto& d : ctx.detached) {
         if (d.spec_index != DetachedMount::kExtraMount) continue;
         UniqueFd dest = mkdir_all_in_root(root_fd, d.destination, 0755);
+        check_proc_destination(root_fd, dest.get(), "", d.destination);
         with_context(fmt::format("mount on {}", util::quote(d.destination)),
                      [&] { attach_mount_tree(d.tree.get(), dest.get()); });
     }

@@ -77,6 +77,11 @@ TEST_CASE("console: open_pty names a missing ptmx") {
     CHECK(error_of([] { open_pty("/nonexistent/ptmx"); }) == "open /nonexistent/ptmx: no such file or directory");
 }
 
+// CVE-2025-52565: an image's /dev/ptmx symlink leads elsewhere; what opens must be a ptmx.
+TEST_CASE("console: open_pty refuses what is not the pty multiplexer") {
+    CHECK(error_of([] { open_pty("/dev/null"); }) == "/dev/null is not the pty multiplexer (character device 5:2)");
+}
+
 TEST_CASE("console: the slave becomes the controlling terminal and stdio of a new session") {
     Pty pty = open_pty("/dev/ptmx");
     int status = hull::test::in_child([&] {

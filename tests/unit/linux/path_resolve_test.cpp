@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "linux/path_resolve.hpp"
@@ -141,4 +144,43 @@ TEST_CASE("path_resolve: create_file_in_root refuses the root, loops and a direc
 
 TEST_CASE("path_resolve: fd_path names the fd in /proc/self/fd") {
     CHECK(fd_path(7) == "/proc/self/fd/7");
+}
+
+TEST_CASE("path_resolve: open_beneath_same_mount opens below the directory, never past a symlink or out") {
+    Rootfs r;
+    std::ofstream(r.root + "/etc/file") << "x";
+    CHECK(real_path(open_beneath_same_mount(r.fd.get(), "etc/file", O_RDONLY)) == r.root + "/etc/file");
+    CHECK(error_of([&] { open_beneath_same_mount(r.fd.get(), "etclink", O_PATH); }) ==
+          "open \"etclink\": too many levels of symbolic links");
+    CHECK(error_of([&] { open_beneath_same_mount(r.fd.get(), "etc/../../x", O_PATH); }) ==
+          "open \"etc/../../x\": a mount is in the way or it leads out: invalid cross-device link");
+}
+
+// CVE-2025-52881: a file something is mounted over is not the file asked for.
+TEST_CASE("path_resolve: open_beneath_same_mount refuses a file something is mounted over") {
+    if (::geteuid() != 0) {
+        MESSAGE("skipped: needs root (a bind mount in a new mount namespace)");
+        return;
+    }
+    Rootfs r;
+    std::ofstream(r.root + "/etc/sysctl") << "x";
+    std::ofstream(r.host + "/victim") << "host";
+    int status = hull::test::in_child([&] {
+        if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 10;
+        std::string target = r.root + "/etc/sysctl", victim = r.host + "/victim";
+        if (::mount(victim.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) return 11;
+        // An fd opened before unshare still walks the old namespace's mounts.
+        UniqueFd root(::open(r.root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        std::string err = error_of([&] { open_beneath_same_mount(root.get(), "etc/sysctl", O_WRONLY); });
+        return err == "open \"etc/sysctl\": a mount is in the way or it leads out: invalid cross-device link" ? 0 : 12;
+    });
+    CHECK(status == 0);
+}
+
+TEST_CASE("path_resolve: require_procfs tells procfs from the rest") {
+    UniqueFd proc(::open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    REQUIRE(proc);
+    CHECK(error_of([&] { require_procfs(proc.get(), "/proc/self"); }).empty());
+    Rootfs r;
+    CHECK(error_of([&] { require_procfs(r.fd.get(), "the rootfs"); }) == "the rootfs is not on a procfs");
 }
