@@ -263,7 +263,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
-                     plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
+                     (plan.clone_flags & CLONE_NEWNET) != 0, plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
                      inherited_fds, plan.join_fds, detached};
     auto init_entry = [&] {
         parent_sync.close();

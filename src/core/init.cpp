@@ -15,6 +15,7 @@
 #include "core/process_setup.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/lsm.hpp"
+#include "linux/loopback.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/process_attrs.hpp"
 #include "linux/rootfs.hpp"
@@ -122,6 +123,7 @@ void init_sequence(InitContext& ctx) {
         check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
         check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
     }
+    if (ctx.new_network_namespace) sys::bring_up_loopback();
     // Only now, inside the container's cgroups: a cgroup namespace is
     // rooted where its creator stands (cgroup_namespaces(7)).
     if (ctx.new_cgroup_namespace) check(::unshare(CLONE_NEWCGROUP), "create cgroup namespace");
@@ -145,7 +147,7 @@ void init_sequence(InitContext& ctx) {
     if (spec.domainname) sys::set_domainname(*spec.domainname);
     sys::finish_rootfs(spec);
     const auto& process = *spec.process;
-    if (process.terminal.value_or(false)) send_console(process, ctx.sync);
+    if (process.terminal.value_or(false)) send_console(process, ctx.sync, true);
     auto caps = sys::parse_capabilities(process.capabilities);
     apply_process_attributes(spec, process, caps.sets);
     std::string executable = enter_cwd_and_find_program(process);

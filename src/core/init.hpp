@@ -22,6 +22,7 @@ struct InitContext {
     int exec_fifo_fd = -1;           // O_PATH fd of the state dir's exec.fifo
     int host_proc_fd = -1;           // O_PATH fd of the host's /proc, to reopen the fifo
     bool new_user_namespace = false;
+    bool new_network_namespace = false;  // its lo is brought up, as runc does
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroups
     std::map<std::string, std::string> cgroup_paths;  // the container's cgroups (SavedCgroups::paths)
     bool no_pivot = false;

@@ -26,8 +26,9 @@ void close_fds_except(int first, std::vector<int> keep) {
     ::syscall(SYS_close_range, next, ~0U, 0);
 }
 
-void send_console(const oci::Process& process, const SyncSocket& sync) {
+void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console) {
     auto pty = sys::open_pty("/dev/ptmx");
+    if (bind_console) sys::bind_dev_console(pty.slave.get());
     if (process.console_size) sys::set_window_size(pty.slave.get(), process.console_size->height,
                                                    process.console_size->width);
     sync.send(SyncType::console_master, "/dev/ptmx", pty.master.get());

@@ -23,7 +23,8 @@ void close_fds_except(int first, std::vector<int> keep);
 // A pty from the container's /dev/ptmx: the master goes to the caller over
 // sync (SyncType::console_master), the slave becomes the controlling
 // terminal and stdio. The caller must be a session leader.
-void send_console(const oci::Process& process, const SyncSocket& sync);
+// The init also binds the slave onto /dev/console (bind_dev_console).
+void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console = false);
 
 // rlimits, oom_score_adj, personality, scheduler, I/O priority and the
 // initial cpu affinity, then the bounding set, user and groups, the other

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -9,6 +10,8 @@
 #include <termios.h>
 
 #include <cstring>
+
+#include <fmt/format.h>
 
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -45,6 +48,20 @@ void set_window_size(int fd, unsigned height, unsigned width) {
     ws.ws_row = static_cast<unsigned short>(height);
     ws.ws_col = static_cast<unsigned short>(width);
     check(::ioctl(fd, TIOCSWINSZ, &ws), "process.consoleSize: set the window size");
+}
+
+void bind_dev_console(int slave_fd) {
+    struct stat st {};
+    if (::lstat("/dev/console", &st) == 0 && S_ISLNK(st.st_mode)) {
+        check(::unlink("/dev/console"), "remove the /dev/console symlink");
+    }
+    int fd = ::open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) fd = ::open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);  // an existing node on a read-only /dev
+    if (fd < 0) throw_errno(errno, "create /dev/console to bind the terminal on");
+    UniqueFd target(fd);
+    std::string source = fmt::format("/proc/self/fd/{}", slave_fd);
+    std::string dest = fmt::format("/proc/self/fd/{}", target.get());
+    check(::mount(source.c_str(), dest.c_str(), nullptr, MS_BIND, nullptr), "bind the terminal onto /dev/console");
 }
 
 void make_controlling_tty(int fd) { check(::ioctl(fd, TIOCSCTTY, 0), "make the pty the controlling terminal"); }

@@ -23,6 +23,11 @@ void set_window_size(int fd, unsigned height, unsigned width);
 // Makes fd the controlling terminal of the calling process, which must be
 // a session leader without one (the caller does setsid first).
 void make_controlling_tty(int fd);
+// Binds the pty slave onto /dev/console of the current root, as runc does
+// for a container with a terminal (programs that write to the console reach
+// it). A symlink the image has there is replaced first: the bind must not
+// follow it out of /dev (CVE-2025-52565).
+void bind_dev_console(int slave_fd);
 // The pty slave as stdin, stdout and stderr, kept across execve.
 void setup_console_stdio(int slave_fd);
 

@@ -70,3 +70,13 @@ start_receiver() {  # [INPUT]
   [[ "$output" == *" icanon "* ]]
   [ -z "$(ls "$TEST_ROOT")" ]
 }
+
+@test "with a terminal, /dev/console is the pty, as runc's" {
+  make_bundle "$BUNDLE" sh -c 'echo to-console > /dev/console; echo done'
+  update_config "$BUNDLE" '.process.terminal = true'
+  start_receiver
+  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
+  wait_status "$ID" stopped
+  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q to-console "$TEST_DIR/console.out"
+}

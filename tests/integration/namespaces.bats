@@ -102,3 +102,11 @@ teardown() { lifecycle_teardown; }
   # Root in the joined user namespace could set the hostname and mount: the
   # new namespaces are owned by it, not by the host's.
 }
+
+@test "a new network namespace has its loopback up, as runc's" {
+  make_bundle "$BUNDLE" cat /sys/class/net/lo/operstate /sys/class/net/lo/flags
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  # IFF_UP is bit 0 of the flags (operstate says "unknown" for lo when up).
+  [ $(( ${lines[1]} & 1 )) -eq 1 ]
+}
