@@ -27,7 +27,7 @@ teardown() { lifecycle_teardown; }
   [ "$status" -ne 0 ]
   [[ "$output" == *"running"* ]]
   runtime delete --force "$ID"
-  ! kill -0 "$pid" 2>/dev/null
+  process_gone "$pid"
   [ ! -e "$TEST_ROOT/$ID" ]
 }
 
@@ -55,8 +55,8 @@ teardown() { lifecycle_teardown; }
   run runtime delete --force "$ID"
   [ "$status" -eq 0 ]
   [ ! -e "$TEST_ROOT/$ID" ]
-  for i in $(seq 50); do kill -0 "$init" 2>/dev/null || break; sleep 0.05; done
-  ! kill -0 "$init" 2>/dev/null
+  for i in $(seq 50); do process_gone "$init" && break; sleep 0.05; done
+  process_gone "$init"
   # The hook was create's child; it is ours to stop (by its recorded pid).
   kill "$(cat "$TEST_DIR/hook.pid")" 2>/dev/null || true
 }

@@ -45,3 +45,9 @@ hull_only() {
 require_runtime_feature() {
   "$RUNTIME_BIN" features 2>/dev/null | jq -e "$1" >/dev/null || skip "$(basename "$RUNTIME_BIN") lacks it: $2"
 }
+
+# process_gone PID: the process has exited (gone, or a zombie its new parent
+# has not reaped yet: `kill -0` still succeeds on those).
+process_gone() {
+  [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
+}
