@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstring>
 
 #include "linux/seccomp/compile.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 // Bump when compile_program makes a different program from the same
 // profile and libseccomp (a change to the ENOSYS stub, say).
-constexpr std::string_view kFormat = "hull seccomp cache 1";
+constexpr std::string_view kFormat = "hull seccomp cache 2";
 constexpr char kMagic[8] = {'H', 'U', 'L', 'L', 'B', 'P', 'F', '1'};
 constexpr std::string_view kCacheDir = ".seccomp:cache";
 
@@ -26,27 +27,35 @@ struct Header {
     std::uint64_t checksum;  // fnv1a64 of key and program
 };
 
+// The key is built on every create: plain appends, not a format call per field.
+void put_number(std::string& out, std::string_view tag, std::uint64_t n) {
+    char buf[24];
+    auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+    out.append(tag).append(buf, end).push_back(';');
+}
 // Length-prefixed, so no two profiles give one text.
 void put(std::string& out, std::string_view tag, std::string_view s) {
-    fmt::format_to(std::back_inserter(out), "{}{}:{};", tag, s.size(), s);
+    put_number(out, tag, s.size());
+    out.append(s).push_back(';');
 }
 template <typename T>
 void put(std::string& out, std::string_view tag, const std::optional<T>& n) {
     if (n) {
-        fmt::format_to(std::back_inserter(out), "{}{};", tag, *n);
+        put_number(out, tag, *n);
     } else {
-        fmt::format_to(std::back_inserter(out), "{}-;", tag);
+        out.append(tag).append("-;");
     }
 }
 
 void put_rule(std::string& out, const oci::SeccompSyscall& rule) {
     put(out, "\nr", rule.action);
     put(out, "e", rule.errno_ret);
-    fmt::format_to(std::back_inserter(out), "n{};", rule.names.size());
+    put_number(out, "n", rule.names.size());
     for (const auto& name : rule.names) put(out, "", name);
-    fmt::format_to(std::back_inserter(out), "g{};", rule.args.size());
+    put_number(out, "g", rule.args.size());
     for (const auto& arg : rule.args) {
-        fmt::format_to(std::back_inserter(out), "i{};v{};", arg.index, arg.value);
+        put_number(out, "i", arg.index);
+        put_number(out, "v", arg.value);
         put(out, "w", arg.value_two);
         put(out, "o", arg.op);
     }
@@ -106,9 +115,9 @@ std::string cache_key(const oci::Seccomp& p) {
     put(out, "\nd", p.default_action);
     put(out, "e", p.default_errno_ret);
     const auto& archs = p.architectures ? *p.architectures : std::vector<std::string>{};
-    fmt::format_to(std::back_inserter(out), "\na{};", archs.size());
+    put_number(out, "\na", archs.size());
     for (const auto& a : archs) put(out, "", a);
-    fmt::format_to(std::back_inserter(out), "\ns{};", p.syscalls.size());
+    put_number(out, "\ns", p.syscalls.size());
     for (const auto& rule : p.syscalls) put_rule(out, rule);
     return out;
 }
