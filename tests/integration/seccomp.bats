@@ -220,7 +220,7 @@ no_process_in_rootfs() {
   local bad
   for bad in '.syscalls[1].action = "SCMP_ACT_NOPE"' '.syscalls[1].args = [{"index": 7, "value": 1, "op": "SCMP_CMP_EQ"}]' \
     '.syscalls[1].args = [{"index": 0, "value": 1, "op": "SCMP_CMP_ROUGHLY"}]' '.architectures = ["SCMP_ARCH_VAX"]' \
-    '.syscalls[1].action = "SCMP_ACT_ALLOW" | .syscalls[1].errnoRet = 5'; do
+    '.syscalls[1].action = "SCMP_ACT_ALLOW" | .syscalls[1].errnoRet = 5' '.syscalls[1].errnoRet = 65536'; do
     with_seccomp "$(jq -n "{defaultAction: \"SCMP_ACT_ALLOW\", syscalls: [{names: [\"read\"], action: \"SCMP_ACT_LOG\"},
       {names: [\"mkdir\"], action: \"SCMP_ACT_ERRNO\"}]} | $bad")"
     run --separate-stderr runtime create --bundle "$BUNDLE" "$ID"
