@@ -277,18 +277,19 @@ double Reader::number() const {
 template <typename T>
 T Reader::integer() const {
     using Limits = std::numeric_limits<T>;
-    std::string range = fmt::format("an integer in [{}, {}]", Limits::min(), Limits::max());
+    // Formatted only on failure: configs are read on every command.
+    auto range = [] { return fmt::format("an integer in [{}, {}]", Limits::min(), Limits::max()); };
     if (kind() != Kind::number || !is_integer_literal(value_->text())) fail_expected("an integer");
     if constexpr (Limits::is_signed) {
         auto v = util::parse_i64(value_->text());
         if (!v || *v < static_cast<std::int64_t>(Limits::min()) || *v > static_cast<std::int64_t>(Limits::max())) {
-            fail_expected(range);
+            fail_expected(range());
         }
         return static_cast<T>(*v);
     } else {
         const std::string& t = value_->text();
         auto v = t.empty() || t[0] == '-' ? std::nullopt : util::parse_u64(t);
-        if (!v || *v > static_cast<std::uint64_t>(Limits::max())) fail_expected(range);
+        if (!v || *v > static_cast<std::uint64_t>(Limits::max())) fail_expected(range());
         return static_cast<T>(*v);
     }
 }
@@ -311,8 +312,16 @@ std::vector<Reader> Reader::items() const {
 }
 
 std::vector<std::string> Reader::strings() const {
+    if (kind() != Kind::array) fail_expected("an array");
+    const auto& items = value_->items();
     std::vector<std::string> out;
-    for (const Reader& item : items()) out.push_back(item.string());
+    out.reserve(items.size());
+    // An element's path is built only when it is not a string: a seccomp
+    // profile has hundreds of names, and a path each cost more than the rest.
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i].kind() != Kind::string) child(items[i], i).fail_expected("a string");
+        out.push_back(items[i].text());
+    }
     return out;
 }
 

@@ -8,7 +8,7 @@
 set -eu
 what=${1:-build}
 build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static jq"
-test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils"
+test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils golang-github-containers-common"
 bench_pkgs="runc crun time bc"
 vm_pkgs="qemu-system-x86 cpio xz-utils gzip binutils systemd dbus"
 case "$what" in

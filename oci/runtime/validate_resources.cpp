@@ -62,6 +62,16 @@ void validate_cpu(const Cpu& c) {
     }
 }
 
+// The kernel caps a returned errno at MAX_ERRNO and libseccomp keeps only
+// 16 bits: 65536 would become 0, a faked success.
+constexpr std::uint32_t kMaxErrno = 4095;
+
+void validate_errno_ret(std::string_view path, std::optional<std::uint32_t> errno_ret) {
+    if (errno_ret && *errno_ret > kMaxErrno) {
+        fail(path, fmt::format("{} is not an errno: expected at most {}", *errno_ret, kMaxErrno));
+    }
+}
+
 void validate_seccomp_rule(const SeccompSyscall& sc, const std::string& path) {
     // config-linux.md "Seccomp": names MUST contain at least one entry.
     if (sc.names.empty()) fail(path + ".names", "expected at least one syscall name");
@@ -71,6 +81,7 @@ void validate_seccomp_rule(const SeccompSyscall& sc, const std::string& path) {
         fail(path + ".errnoRet",
              fmt::format("{} returns no errno: expected SCMP_ACT_ERRNO or SCMP_ACT_TRACE", sc.action));
     }
+    validate_errno_ret(path + ".errnoRet", sc.errno_ret);
     for (std::size_t j = 0; j < sc.args.size(); ++j) {
         std::string arg = fmt::format("{}.args[{}]", path, j);
         expect_one_of(arg + ".op", sc.args[j].op, kSeccompOperators);
@@ -118,6 +129,7 @@ void detail::validate_seccomp(const Seccomp& s) {
         fail("linux.seccomp.defaultErrnoRet",
              fmt::format("{} returns no errno: expected SCMP_ACT_ERRNO or SCMP_ACT_TRACE", s.default_action));
     }
+    validate_errno_ret("linux.seccomp.defaultErrnoRet", s.default_errno_ret);
     expect_each_one_of("linux.seccomp.architectures", s.architectures, kSeccompArchs);
     expect_each_one_of("linux.seccomp.flags", s.flags, kSeccompFlags);
     bool notify = s.default_action == "SCMP_ACT_NOTIFY";

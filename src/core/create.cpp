@@ -18,6 +18,7 @@
 #include "core/hooks.hpp"
 #include "core/init.hpp"
 #include "core/notify_socket.hpp"
+#include "core/seccomp_listener.hpp"
 #include "core/state_json.hpp"
 #include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
@@ -26,6 +27,7 @@
 #include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
+#include "linux/seccomp/cache.hpp"
 #include "oci/runtime/validate.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -165,9 +167,28 @@ void place_in_cgroups(sys::cgroup::Manager* cgroups, pid_t pid, const oci::Spec&
     cgroups->set_devices(resources ? resources->devices : std::vector<oci::DeviceRule>{});
 }
 
+// Compiled before any side effect, so a bad profile fails the create
+// cleanly, and before clone, so the init only loads it.
+std::optional<sys::seccomp::Filter> compile_seccomp(const oci::Spec& spec, const StateRoot& root,
+                                                    const util::Logger& log) {
+    if (!spec.linux || !spec.linux->seccomp) return std::nullopt;
+    return sys::seccomp::compile_cached(*spec.linux->seccomp, root.path(), log);
+}
+
+// The init loaded a notifying filter: its listener goes to the agent
+// before the container's process can make a notified call.
+void hand_over_seccomp_listener(SyncSocket& sync, const oci::Spec& spec, const ContainerRecord& record) {
+    SyncMessage listener = expect_message(sync, SyncType::seccomp_listener);
+    if (!listener.fd) throw_error("container init sent no seccomp listener");
+    send_seccomp_listener(*spec.linux->seccomp, std::move(listener.fd), to_oci_state(record, Status::creating),
+                          record.init_pid);
+    sync.send(SyncType::seccomp_listener_done);
+}
+
 // Drives the child through the protocol (sync_protocol.hpp) up to "ready".
 void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Spec& spec, const NamespacePlan& plan,
-                const CreateOptions& options, const ContainerRecord& record, sys::cgroup::Manager* cgroups) {
+                const CreateOptions& options, const ContainerRecord& record, sys::cgroup::Manager* cgroups,
+                const sys::seccomp::Filter* seccomp) {
     place_in_cgroups(cgroups, child.pid, spec);
     if (plan.new_user) write_id_maps(child.pid, spec);
     sync.send(SyncType::parent_setup_done);
@@ -183,6 +204,7 @@ void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Sp
         if (!console.fd) throw_error("container init sent no pty master");
         hand_over_console(std::move(console.fd), options);
     }
+    if (seccomp != nullptr && seccomp->notify) hand_over_seccomp_listener(sync, spec, record);
     expect_message(sync, SyncType::ready);
 }
 
@@ -213,6 +235,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     check_console_flags(spec, options);
     sys::check_spec_labels(spec, sys::host_lsm());
     std::string rootfs = rootfs_path(bundle, spec);
+    std::optional<sys::seccomp::Filter> seccomp = compile_seccomp(spec, root, log);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);
     std::vector<sys::DetachedMount> detached = sys::prepare_idmapped_mounts(spec, joined_user_namespace(plan));
@@ -263,8 +286,9 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
-                     (plan.clone_flags & CLONE_NEWNET) != 0, plan.new_cgroup, record.cgroups.paths, options.no_pivot, options.no_new_keyring,
-                     inherited_fds, plan.join_fds, detached};
+                     (plan.clone_flags & CLONE_NEWNET) != 0, plan.new_cgroup, record.cgroups.paths,
+                     options.no_pivot, options.no_new_keyring, inherited_fds, plan.join_fds, detached,
+                     seccomp ? &*seccomp : nullptr};
     auto init_entry = [&] {
         parent_sync.close();
         return init_main(init);
@@ -284,7 +308,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     record.init_pid = child.pid;
     record.init_start_time = sys::process_start_time(child.pid).value_or(0);
     dir.save(record);  // before anything can fail, so `delete --force` finds the init
-    drive_init(child, parent_sync, spec, plan, options, record, cgroups.get());
+    drive_init(child, parent_sync, spec, plan, options, record, cgroups.get(), seccomp ? &*seccomp : nullptr);
     record.setup_done = true;
     dir.save(record);
     if (!options.pid_file.empty()) {

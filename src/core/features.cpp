@@ -5,7 +5,7 @@
 #include "linux/mount_options.hpp"
 #include "linux/mount_tree.hpp"
 #include "linux/namespaces.hpp"
-#include "linux/seccomp_info.hpp"
+#include "linux/seccomp/support.hpp"
 
 namespace hull::core {
 namespace {
@@ -15,11 +15,9 @@ oci::json::Member annotation(std::string key, std::string value) {
 }
 
 oci::SeccompFeatures seccomp_features() {
-    sys::SeccompSupport support = sys::seccomp_support();
+    sys::seccomp::Support support = sys::seccomp::support();
     oci::SeccompFeatures f;
-    // linux.seccomp is accepted but not yet enforced: the seccomp issue
-    // turns this on. The lists say what the linked libseccomp knows.
-    f.enabled = false;
+    f.enabled = support.available;
     f.actions = support.actions;
     f.operators = support.operators;
     f.archs = support.archs;
@@ -60,7 +58,7 @@ oci::Features runtime_features() {
                                        "poststart", "poststop"};
     f.mount_options = sys::known_mount_options();
     f.linux = linux_features();
-    sys::SeccompSupport seccomp = sys::seccomp_support();
+    sys::seccomp::Support seccomp = sys::seccomp::support();
     if (seccomp.available) f.annotations.push_back(annotation("io.github.seccomp.libseccomp.version", seccomp.version));
     f.annotations.push_back(annotation("org.hull.version", HULL_VERSION));
     return f;

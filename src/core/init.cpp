@@ -149,18 +149,20 @@ void init_sequence(InitContext& ctx) {
     const auto& process = *spec.process;
     if (process.terminal.value_or(false)) send_console(process, ctx.sync, true);
     auto caps = sys::parse_capabilities(process.capabilities);
-    apply_process_attributes(spec, process, caps.sets);
+    ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
+    apply_process_attributes(spec, process, caps.sets, seccomp);
     std::string executable = enter_cwd_and_find_program(process);
     // After every step that could fail and before "ready", so create
     // reports a profile the kernel refuses; they take effect at execve.
     // Through the host's /proc: the container's may be missing or fake
     // (CVE-2019-16884).
     sys::apply_exec_labels(process, ctx.host_proc_fd);
+    load_seccomp_at(SeccompPoint::before_ready, process, seccomp);
     ctx.sync.send(SyncType::ready);
     ctx.sync.close();
     wait_for_start(ctx);
     if (spec.hooks) run_hooks(spec.hooks->start_container, "startContainer", go.payload);
-    exec_process(process, executable, ctx.preserve_fds);
+    exec_process(process, executable, ctx.preserve_fds, {ctx.seccomp, nullptr});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "core/sync_protocol.hpp"
 #include "linux/mount_tree.hpp"
+#include "linux/seccomp/filter.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
@@ -32,6 +33,8 @@ struct InitContext {
     std::vector<std::pair<int, std::string>> join_fds;  // fd, spec type name
     // Mount trees the parent prepared (idmapped binds, /run/notify).
     std::span<const sys::DetachedMount> detached_mounts = {};
+    // linux.seccomp, compiled by the parent; null without one.
+    const sys::seccomp::Filter* seccomp = nullptr;
 };
 
 // The child's entry: never returns normally, never throws. Failures are sent

@@ -11,6 +11,7 @@
 #include "linux/console.hpp"
 #include "linux/passwd.hpp"
 #include "linux/process_attrs.hpp"
+#include "linux/seccomp/filter.hpp"
 #include "util/error.hpp"
 
 namespace hull::core {
@@ -37,13 +38,32 @@ void send_console(const oci::Process& process, const SyncSocket& sync, bool bind
     sys::setup_console_stdio(pty.slave.get());
 }
 
-void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps) {
+void load_seccomp_at(SeccompPoint point, const oci::Process& process, const ProcessSeccomp& seccomp) {
+    if (seccomp.filter == nullptr) return;
+    bool nnp = process.no_new_privileges.value_or(false);
+    SeccompPoint due = !nnp                     ? SeccompPoint::before_credentials
+                       : seccomp.filter->notify ? SeccompPoint::before_ready
+                                                : SeccompPoint::before_exec;
+    if (point != due) return;
+    UniqueFd listener = sys::seccomp::load(*seccomp.filter);
+    if (!listener) return;
+    if (seccomp.sync == nullptr) throw_error("linux.seccomp: nowhere to send the notify listener");
+    seccomp.sync->send(SyncType::seccomp_listener, {}, listener.get());
+    // The container must never hold its own listener: it could answer its
+    // own notifications.
+    listener.reset();
+    expect_message(*seccomp.sync, SyncType::seccomp_listener_done);
+}
+
+void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps,
+                              const ProcessSeccomp& seccomp) {
     sys::apply_rlimits(process);
     sys::apply_oom_score_adj(process);
     sys::apply_personality(spec);
     sys::apply_scheduler(process);
     sys::apply_io_priority(process);
     sys::apply_initial_cpu_affinity(process);
+    load_seccomp_at(SeccompPoint::before_credentials, process, seccomp);
     sys::drop_bounding_set(caps);
     sys::keep_capabilities_across_setuid(true);
     sys::apply_user(process);
@@ -63,7 +83,8 @@ std::string enter_cwd_and_find_program(const oci::Process& process) {
     }
 }
 
-void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds) {
+void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds,
+                  const ProcessSeccomp& seccomp) {
     ::syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
     std::vector<char*> argv;
     for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -78,6 +99,7 @@ void exec_process(const oci::Process& process, const std::string& executable, in
     std::string home = has_home ? "" : "HOME=" + sys::home_for(process.user.uid);
     if (!has_home) envp.push_back(home.data());
     envp.push_back(nullptr);
+    load_seccomp_at(SeccompPoint::before_exec, process, seccomp);
     ::execve(executable.c_str(), argv.data(), envp.data());
     throw_errno(errno, "exec {}", executable);
 }

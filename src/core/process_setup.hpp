@@ -9,6 +9,7 @@
 
 #include "core/sync_protocol.hpp"
 #include "linux/capabilities.hpp"
+#include "linux/seccomp/filter.hpp"
 #include "oci/runtime/spec.hpp"
 
 namespace hull::core {
@@ -26,12 +27,32 @@ void close_fds_except(int first, std::vector<int> keep);
 // The init also binds the slave onto /dev/console (bind_dev_console).
 void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console = false);
 
+// The container's seccomp filter on its way into a process (compiled by the
+// parent before clone). Where it is loaded follows runc: without
+// no_new_privileges seccomp(2) needs CAP_SYS_ADMIN, so the filter goes in
+// before the credentials change takes that away (and hull's remaining
+// steps run under it); with no_new_privileges as late as possible, so the
+// fewest of hull's own syscalls meet it: right before execve, or, when it
+// notifies, before the process reports ready, because the listener must
+// reach the agent while the parent still waits.
+enum class SeccompPoint { before_credentials, before_ready, before_exec };
+struct ProcessSeccomp {
+    const sys::seccomp::Filter* filter = nullptr;  // none: no linux.seccomp
+    const SyncSocket* sync = nullptr;               // where a listener goes
+};
+// Loads the filter if `point` is its point. A listener goes to the parent
+// (SyncType::seccomp_listener), is closed here, and the step waits for
+// seccomp_listener_done: the agent has it before anything else happens.
+void load_seccomp_at(SeccompPoint point, const oci::Process& process, const ProcessSeccomp& seccomp);
+
 // rlimits, oom_score_adj, personality, scheduler, I/O priority and the
 // initial cpu affinity, then the bounding set, user and groups, the other
 // capability sets and no_new_privileges, in the order the kernel needs:
 // the bounding set while CAP_SETPCAP is still there, the capabilities kept
-// across the uid change, no_new_privileges last.
-void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps);
+// across the uid change, no_new_privileges last. The seccomp filter goes in
+// before the credentials when its point says so.
+void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps,
+                              const ProcessSeccomp& seccomp = {});
 
 // chdir to process.cwd (checked to be inside the container's root,
 // CVE-2024-21626) and resolve args[0] through the process's PATH. Done
@@ -42,8 +63,10 @@ std::string enter_cwd_and_find_program(const oci::Process& process);
 
 // Marks every fd from 3 + preserve_fds on close-on-exec (anything inherited
 // beyond --preserve-fds, a shim's leaked socket say, must not reach the
-// container) and execs the program, with HOME added from the image's
-// /etc/passwd when the environment has none. Returns only by throwing.
-[[noreturn]] void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds);
+// container), loads the seccomp filter when its point is before_exec, and
+// execs the program, with HOME added from the image's /etc/passwd when the
+// environment has none. Returns only by throwing.
+[[noreturn]] void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds,
+                               const ProcessSeccomp& seccomp = {});
 
 }  // namespace hull::core

@@ -28,6 +28,8 @@ std::string_view sync_type_name(SyncType type) {
         case SyncType::mounts_ready: return "mounts_ready";
         case SyncType::continue_setup: return "continue_setup";
         case SyncType::console_master: return "console_master";
+        case SyncType::seccomp_listener: return "seccomp_listener";
+        case SyncType::seccomp_listener_done: return "seccomp_listener_done";
         case SyncType::ready: return "ready";
         case SyncType::error: return "error";
     }

@@ -14,7 +14,11 @@
 //       |        |                      | createContainer hooks, pivots, sets up the process
 //   4   | child  | console_master + fd  | only with process.terminal: the pty master, which
 //       |        |                      | the parent passes on to --console-socket
-//   5   | child  | ready                | the child is blocked opening the exec FIFO;
+//   5   | child  | seccomp_listener + fd| only when linux.seccomp notifies: the child
+//       |        |                      | loaded the filter; the parent sends the fd and
+//       |        |                      | the container process state to listenerPath
+//   6   | parent | seccomp_listener_done| the agent has the fd; the child goes on
+//   7   | child  | ready                | the child is blocked opening the exec FIFO;
 //       |        |                      | the parent writes state.json and exits 0
 //  any  | child  | error                | payload: the message, err: errno; the child exits
 //
@@ -37,6 +41,8 @@ enum class SyncType : std::uint32_t {
     mounts_ready,
     continue_setup,
     console_master,
+    seccomp_listener,
+    seccomp_listener_done,
     ready,
     error,
 };
@@ -48,7 +54,7 @@ struct SyncMessage {
     std::int32_t err = 0;          // errno for SyncType::error
     std::int32_t exit_status = 1;  // for SyncType::error: what hull should exit with
     std::string payload;
-    UniqueFd fd;  // console_master only
+    UniqueFd fd;  // console_master and seccomp_listener only
 };
 
 class SyncSocket {

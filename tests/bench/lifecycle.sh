@@ -6,6 +6,8 @@
 #   run      `RUNTIME run` of /bin/true
 #   cycle    create + start + wait + delete as separate commands
 #   exec     `RUNTIME exec ID /bin/true` into a running container
+#   seccomp  hull's `run` with podman's default profile (containers-common's
+#            seccomp.json as podman converts it) against none, once cached
 # plus peak RSS of one `run`, the binary's size and its shared libraries.
 # Needs root. crun 1.8.1 refuses hybrid cgroup hosts; it is run inside a
 # private mount namespace that hides cgroup2's controllers file (README).
@@ -83,6 +85,26 @@ for i in $(seq "$n"); do
   done
 done
 
+# seccomp: the same bundle with podman's default profile, the compiled
+# filter cached by a first run; interleaved with runs without a profile.
+declare -A sc_cpu sc_wall
+profile=/usr/share/containers/seccomp.json
+if [ -f "$profile" ]; then
+  cp -a "$scratch/bundle" "$scratch/seccomp"
+  jq --argjson caps "$(jq .process.capabilities.bounding "$scratch/bundle/config.json")" \
+    -f "$repo/tests/tools/podman-seccomp.jq" "$profile" > "$scratch/profile.json"
+  jq --slurpfile s "$scratch/profile.json" '.linux.seccomp = $s[0]' "$scratch/bundle/config.json" \
+    > "$scratch/seccomp/config.json"
+  (cd "$scratch/seccomp" && "$hull" --root "${roots[hull]}" run "hw-$$")
+  for i in $(seq "$n"); do
+    for b in bundle seccomp; do
+      read -r c w _ x < <(cd "$scratch/$b" && $measure "$hull" --root "${roots[hull]}" run "hp-$$-$i")
+      [ "$x" = 0 ] || { echo "lifecycle.sh: hull run of $b failed (exit $x)" >&2; exit 1; }
+      sc_cpu[$b]+="$c "; sc_wall[$b]+="$w "
+    done
+  done
+fi
+
 stats() {  # values... -> "median p10-p90"
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; lo=a[int(NR*0.1)+1]; hi=a[int(NR*0.9)];
     if (hi=="") hi=a[NR]; printf "%.2f (%.2f-%.2f)", m, lo, hi}'
@@ -106,6 +128,19 @@ for r in "${!bin[@]}"; do
   printf '%-6s | %-24s | %-24s | %.2f\n' "$r" "$(stats ${exe_cpu[$r]})" "$(stats ${exe_wall[$r]})" \
     "$(echo "$(median ${exe_cpu[$r]}) / $hull_exec" | bc -l)"
 done
+if [ -f "$profile" ]; then
+  printf '\n%-28s | %-24s | %-24s\n' "hull run" "cpu ms" "wall ms"
+  # shellcheck disable=SC2086
+  for b in bundle seccomp; do
+    printf '%-28s | %-24s | %-24s\n' "$([ $b = bundle ] && echo "no seccomp" || echo "podman's profile (cached)")" \
+      "$(stats ${sc_cpu[$b]})" "$(stats ${sc_wall[$b]})"
+  done
+  # shellcheck disable=SC2086
+  printf 'seccomp costs %.2f ms cpu per container (median difference)\n' \
+    "$(echo "$(median ${sc_cpu[seccomp]}) - $(median ${sc_cpu[bundle]})" | bc -l)"
+else
+  printf '\nseccomp: %s missing (golang-github-containers-common), case skipped\n' "$profile"
+fi
 echo
 for r in "${!bin[@]}"; do
   real=$(readlink -f "$(command -v "${bin[$r]}" || echo "${bin[$r]}")")

@@ -161,6 +161,16 @@ TEST_CASE("validate: errnoRet only with actions that return an errno") {
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_TRACE", "defaultErrnoRet": 1}}})") == kOk);
 }
 
+TEST_CASE("validate: errnoRet is an errno (at most MAX_ERRNO, never truncated to 0)") {
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 65536}}})") ==
+          "config.json: linux.seccomp.defaultErrnoRet: 65536 is not an errno: expected at most 4095");
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
+          "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4096}]}}})") ==
+          "config.json: linux.seccomp.syscalls[0].errnoRet: 4096 is not an errno: expected at most 4095");
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 4095}}})") == kOk);
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 0}}})") == kOk);
+}
+
 TEST_CASE("validate: SCMP_ACT_NOTIFY needs listenerPath; listenerMetadata needs it too") {
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
           "syscalls": [{"names": ["mount"], "action": "SCMP_ACT_NOTIFY"}]}}})") ==
