@@ -13,6 +13,8 @@
 #include "core/container.hpp"
 #include "core/foreground.hpp"
 #include "core/process_setup.hpp"
+#include "core/seccomp_listener.hpp"
+#include "core/state_json.hpp"
 #include "core/sync_protocol.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/cgroup/cgroup_files.hpp"
@@ -21,6 +23,7 @@
 #include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
+#include "linux/seccomp/cache.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/scope_exit.hpp"
@@ -139,6 +142,7 @@ struct ChildContext {
     SyncSocket& sync;
     const sys::Pidfd& init;
     int host_proc_fd;  // the host's /proc, for the LSM attribute files
+    const sys::seccomp::Filter* seccomp;  // the container's linux.seccomp, compiled; null without
     int namespaces;  // CLONE_NEW* to join, the pid namespace already joined by the parent
     int preserve_fds;
 };
@@ -157,10 +161,12 @@ void child_sequence(const ChildContext& ctx) {
     check(::setsid(), "setsid");
     if (ctx.process.terminal.value_or(false)) send_console(ctx.process, ctx.sync);
     auto caps = sys::parse_capabilities(ctx.process.capabilities);
-    apply_process_attributes(ctx.spec, ctx.process, caps.sets);
+    ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
+    apply_process_attributes(ctx.spec, ctx.process, caps.sets, seccomp);
     std::string executable = enter_cwd_and_find_program(ctx.process);
     sys::apply_exec_labels(ctx.process, ctx.host_proc_fd);
-    exec_process(ctx.process, executable, ctx.preserve_fds);
+    load_seccomp_at(SeccompPoint::before_ready, ctx.process, seccomp);
+    exec_process(ctx.process, executable, ctx.preserve_fds, {ctx.seccomp, nullptr});
 }
 
 int child_main(const ChildContext& ctx) noexcept {
@@ -193,13 +199,26 @@ void kill_and_reap(pid_t pid) {
     }
 }
 
-// Until EOF: the console master if any, or the child's error.
-UniqueFd await_exec(const SyncSocket& sync, const oci::Process& process) {
+// A notifying filter's listener goes to the agent, as create's does
+// (runc sends one for every exec'd process too).
+void hand_over_seccomp_listener(const SyncSocket& sync, const Target& target, pid_t pid) {
+    SyncMessage listener = expect_message(sync, SyncType::seccomp_listener);
+    if (!listener.fd) throw_error("exec: the process sent no seccomp listener");
+    send_seccomp_listener(*target.spec.linux->seccomp, std::move(listener.fd),
+                          to_oci_state(target.record, Status::running), pid);
+    sync.send(SyncType::seccomp_listener_done);
+}
+
+// Until EOF: the console master and the seccomp listener if any, or the
+// child's error.
+UniqueFd await_exec(const SyncSocket& sync, const oci::Process& process, const Target& target,
+                    const sys::seccomp::Filter* seccomp, pid_t pid) {
     UniqueFd master;
     if (process.terminal.value_or(false)) {
         master = std::move(expect_message(sync, SyncType::console_master).fd);
         if (!master) throw_error("exec: the process sent no pty master");
     }
+    if (seccomp != nullptr && seccomp->notify) hand_over_seccomp_listener(sync, target, pid);
     if (auto message = sync.receive()) {
         if (message->type == SyncType::error) {
             throw Error(message->err, message->payload);
@@ -217,6 +236,11 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     check_console_flags(process, options);
     sys::check_process_labels(process, sys::host_lsm());
     auto cgroup_dirs = exec_cgroups(target.record, options);
+    // The container's filter, from the cache create filled.
+    std::optional<sys::seccomp::Filter> seccomp;
+    if (target.spec.linux && target.spec.linux->seccomp) {
+        seccomp = sys::seccomp::compile_cached(*target.spec.linux->seccomp, root.path(), log);
+    }
     int namespaces = container_namespaces(target.spec, target.init.pid());
     // setns(CLONE_NEWPID) moves only the children: the child is born in it.
     sys::join_namespaces_of(target.init.fd(), target.init.pid(), namespaces & CLONE_NEWPID);
@@ -233,8 +257,8 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     auto sync_pair = SyncSocket::make_pair();
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
-    ChildContext ctx{target.spec,       process, child_sync, target.init, host_proc.get(), namespaces & ~CLONE_NEWPID,
-                     options.preserve_fds};
+    ChildContext ctx{target.spec,     process, child_sync, target.init, host_proc.get(), seccomp ? &*seccomp : nullptr,
+                     namespaces & ~CLONE_NEWPID, options.preserve_fds};
     sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
         parent_sync.close();
         return child_main(ctx);
@@ -245,7 +269,7 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
 
     join_cgroups(cgroup_dirs, child.pid);
     parent_sync.send(SyncType::parent_setup_done);
-    UniqueFd master = await_exec(parent_sync, process);
+    UniqueFd master = await_exec(parent_sync, process, target, seccomp ? &*seccomp : nullptr, child.pid);
     if (master && !options.console_socket.empty()) {
         UniqueFd socket = sys::connect_console_socket(options.console_socket);
         sys::send_fd(socket.get(), master.get(), "/dev/ptmx");

@@ -275,3 +275,32 @@ no_process_in_rootfs() {
   assert_json_eq "$TEST_DIR/features.json" '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG") != null' true
   assert_json_eq "$TEST_DIR/features.json" '.linux.seccomp.knownFlags | length >= 3' true
 }
+
+@test "seccomp: an exec'd process runs under the container's filter" {
+  make_bundle "$BUNDLE" sleep 1000
+  deny_mkdir SCMP_ACT_ERRNO '{"errnoRet": 13}'
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  run runtime exec "$ID" sh -c 'mkdir /dev/shm/x; echo "rc=$?"; grep Seccomp: /proc/self/status'
+  show_run
+  assert_output_contains "Permission denied"
+  assert_output_contains "rc=1"
+  [[ "$output" == *"Seccomp:"*2* ]] || fail "the exec'd process has no filter: $output"
+}
+
+@test "seccomp: exec hands its own listener to the agent" {
+  start_agent --mkdir fake
+  make_bundle "$BUNDLE" sleep 1000
+  notify_mkdir
+  runtime_bounded run -d --bundle "$BUNDLE" "$ID"
+  run timeout -s KILL 60 "$RUNTIME_BIN" --root "$TEST_ROOT" exec "$ID" sh -c 'mkdir /dev/shm/e; echo "rc=$?"; [ -e /dev/shm/e ] || echo absent'
+  show_run
+  assert_status 0
+  assert_output_contains "rc=0"
+  assert_output_contains absent
+  [ "$(grep -c '^state ' "$TEST_DIR/agent.log")" -eq 2 ] || fail "expected a second listener: $(cat "$TEST_DIR/agent.log")"
+  grep '^state ' "$TEST_DIR/agent.log" | tail -1 | sed 's/^state //' > "$TEST_DIR/state.json"
+  assert_json_eq "$TEST_DIR/state.json" .state.status '"running"'
+  assert_json_eq "$TEST_DIR/state.json" '.pid != .state.pid and .pid > 0' true
+  grep -q 'syscall=mkdir.* path=/dev/shm/e answer=fake' "$TEST_DIR/agent.log" ||
+    fail "the agent logged no mkdir of /dev/shm/e: $(cat "$TEST_DIR/agent.log")"
+}
