@@ -41,10 +41,7 @@ core::ExecOptions exec_options(const ParsedArgs& args) {
     o.sub_cgroups = args.all("cgroup");
     o.detach = args.flag("detach");
     o.ignore_paused = args.flag("ignore-paused");
-    std::string fds = args.get("preserve-fds", "0");
-    auto n = util::parse_u64(fds);
-    if (!n || *n > 65536) throw_error("exec: --preserve-fds: expected a number of fds, got {}", util::quote(fds));
-    o.preserve_fds = static_cast<int>(*n);
+    o.preserve_fds = preserve_fds(args, "exec");
     return o;
 }
 

@@ -31,10 +31,7 @@ core::CreateOptions create_options(const Context& ctx, const ParsedArgs& args, s
     o.pid_file = args.get("pid-file");
     o.no_pivot = args.flag("no-pivot");
     o.no_new_keyring = args.flag("no-new-keyring");
-    std::string fds = args.get("preserve-fds", "0");
-    auto n = util::parse_u64(fds);
-    if (!n || *n > 65536) throw_error("{}: --preserve-fds: expected a number of fds, got {}", command, util::quote(fds));
-    o.preserve_fds = static_cast<int>(*n);
+    o.preserve_fds = preserve_fds(args, command);
     o.systemd_cgroup = ctx.global.systemd_cgroup;
     o.cgroups_disabled = ctx.global.cgroup_manager == "disabled";
     o.rootless = ctx.global.rootless == "true" || (ctx.global.rootless == "auto" && ::geteuid() != 0);

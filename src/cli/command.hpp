@@ -42,5 +42,7 @@ const Command* find_command(std::string_view name);
 
 // Throws unless the command got exactly `count` positional arguments.
 void expect_args(const ParsedArgs& args, std::size_t count, std::string_view command, std::string_view what);
+// --preserve-fds N (default 0), as create, run and exec take it.
+int preserve_fds(const ParsedArgs& args, std::string_view command);
 
 }  // namespace hull::cli

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace hull::cli {
 namespace {
@@ -54,6 +55,13 @@ void expect_args(const ParsedArgs& args, std::size_t count, std::string_view com
         throw_error("{}: expected {} argument{} ({}), got {}", command, count, count == 1 ? "" : "s", what,
                     args.positionals().size());
     }
+}
+
+int preserve_fds(const ParsedArgs& args, std::string_view command) {
+    std::string fds = args.get("preserve-fds", "0");
+    auto n = util::parse_u64(fds);
+    if (!n || *n > 65536) throw_error("{}: --preserve-fds: expected a number of fds, got {}", command, util::quote(fds));
+    return static_cast<int>(*n);
 }
 
 }  // namespace hull::cli
