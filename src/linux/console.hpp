@@ -26,7 +26,8 @@ void make_controlling_tty(int fd);
 // Binds the pty slave onto /dev/console of the current root, as runc does
 // for a container with a terminal (programs that write to the console reach
 // it). A symlink the image has there is replaced first: the bind must not
-// follow it out of /dev (CVE-2025-52565).
+// follow it out of /dev (CVE-2025-52565). Skipped on a read-only /dev
+// that has no console node to bind onto.
 void bind_dev_console(int slave_fd);
 // The pty slave as stdin, stdout and stderr, kept across execve.
 void setup_console_stdio(int slave_fd);
