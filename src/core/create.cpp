@@ -233,7 +233,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     oci::validate_spec(spec);
     if (!spec.process) throw_error("config.json: process: required to create a container");
     check_console_flags(spec, options);
-    sys::check_spec_labels(spec, sys::host_lsm());
+    sys::check_spec_labels(spec);
     std::string rootfs = rootfs_path(bundle, spec);
     std::optional<sys::seccomp::Filter> seccomp = compile_seccomp(spec, root, log);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;

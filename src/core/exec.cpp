@@ -234,7 +234,7 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     Target target = find_target(root, options);
     oci::Process process = exec_process_spec(target.spec, options.request);
     check_console_flags(process, options);
-    sys::check_process_labels(process, sys::host_lsm());
+    sys::check_process_labels(process);
     auto cgroup_dirs = exec_cgroups(target.record, options);
     // The container's filter, from the cache create filled.
     std::optional<sys::seccomp::Filter> seccomp;

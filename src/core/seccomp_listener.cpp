@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "linux/scm_rights.hpp"
 #include "oci/json.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -36,22 +37,14 @@ UniqueFd connect_agent(const std::string& path) {
 // The first sendmsg carries the fd; what it did not take follows without
 // one (the spec allows several sendmsg calls, fds in the first only).
 void send_with_fd(int socket, std::string_view data, int fd) {
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    sys::ScmRights rights;
     bool fd_sent = false;
     while (!data.empty()) {
         iovec iov{const_cast<char*>(data.data()), data.size()};
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
-        if (!fd_sent) {
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-            cmsg->cmsg_level = SOL_SOCKET;
-            cmsg->cmsg_type = SCM_RIGHTS;
-            cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-            std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-        }
+        if (!fd_sent) rights.attach(msg, fd);
         ssize_t n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) continue;

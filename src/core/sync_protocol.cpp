@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux/scm_rights.hpp"
 #include "util/error.hpp"
 
 namespace hull::core {
@@ -60,16 +61,8 @@ void SyncSocket::send_message(SyncType type, std::string_view payload, int fd, s
     msghdr msg{};
     msg.msg_iov = iov;
     msg.msg_iovlen = 2;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    }
+    sys::ScmRights rights;
+    if (fd >= 0) rights.attach(msg, fd);
     while (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) < 0) {
         if (errno != EINTR) throw_errno(errno, "send {} on the init sync socket", sync_type_name(type));
     }

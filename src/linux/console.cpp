@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "linux/scm_rights.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -99,17 +100,11 @@ UniqueFd connect_console_socket(const std::string& path) {
 // data, the fd as SCM_RIGHTS; engines (containerd, conmon) read exactly that.
 void send_fd(int socket_fd, int fd, std::string_view name) {
     iovec iov{const_cast<char*>(name.data()), name.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
+    ScmRights rights;
+    rights.attach(msg, fd);
     while (::sendmsg(socket_fd, &msg, MSG_NOSIGNAL) < 0) {
         if (errno != EINTR) throw_errno(errno, "send {} with an fd (SCM_RIGHTS)", util::quote(name));
     }

@@ -106,6 +106,23 @@ void check_process_labels(const oci::Process& process, const LsmHost& host) {
 
 // runc passes the mount label whatever the host, so without SELinux its
 // first labelled mount (/dev) fails with EINVAL; hull says why up front.
+namespace {
+
+bool asks_for_labels(const oci::Process& process) {
+    return given(process.apparmor_profile) || given(process.selinux_label);
+}
+
+}  // namespace
+
+void check_process_labels(const oci::Process& process) {
+    if (asks_for_labels(process)) check_process_labels(process, host_lsm());
+}
+
+void check_spec_labels(const oci::Spec& spec) {
+    bool asks = (spec.process && asks_for_labels(*spec.process)) || (spec.linux && given(spec.linux->mount_label));
+    if (asks) check_spec_labels(spec, host_lsm());
+}
+
 void check_spec_labels(const oci::Spec& spec, const LsmHost& host) {
     if (spec.process) check_process_labels(*spec.process, host);
     if (!spec.linux || !given(spec.linux->mount_label)) return;

@@ -38,6 +38,10 @@ LsmHost host_lsm();
 void check_process_labels(const oci::Process& process, const LsmHost& host);
 // check_process_labels on spec.process, and linux.mountLabel.
 void check_spec_labels(const oci::Spec& spec, const LsmHost& host);
+// The same against host_lsm(), which is read only when a profile or label
+// is asked for: a container without one pays nothing on its start path.
+void check_process_labels(const oci::Process& process);
+void check_spec_labels(const oci::Spec& spec);
 
 // The process's AppArmor profile and SELinux label, for the calling
 // thread's next execve. Nothing is written for an empty or absent value.

@@ -9,7 +9,16 @@ setup() {
   make_bundle "$BUNDLE" sleep 1000
   update_config "$BUNDLE" '.hostname = "exectest"'
 }
-teardown() { lifecycle_teardown; }
+teardown() {
+  # A sub-cgroup a test made (with its process) must go before the
+  # container's cgroups can be removed, also when the test failed midway.
+  if [ -n "${SUB_CGROUP:-}" ] && [ -d "$SUB_CGROUP" ]; then
+    local p
+    for p in $(cat "$SUB_CGROUP/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+    for _ in $(seq 100); do rmdir "$SUB_CGROUP" 2>/dev/null && break; sleep 0.05; done
+  fi
+  lifecycle_teardown
+}
 
 start_container() {
   runtime run -d --bundle "$BUNDLE" "$ID"
@@ -175,21 +184,25 @@ start_container() {
   [ "$output" = ran ]
 }
 
+# exec_in_background MARKER SCRIPT: a foreground exec of `sh -c SCRIPT`
+# (which must create /dev/shm/MARKER once ready) started in the background;
+# CLIENT is hull's own pid, so a signal goes to the runtime, not a subshell.
+exec_in_background() {
+  "$RUNTIME_BIN" --root "$TEST_ROOT" exec "$ID" sh -c "$2" &
+  CLIENT=$!
+  echo "$CLIENT" > "$TEST_DIR/exec-client.pid"
+  for _ in $(seq 100); do runtime exec "$ID" cat "/dev/shm/$1" >/dev/null 2>&1 && break; sleep 0.05; done
+}
+
 @test "exec forwards signals to the process and exits 128+N" {
   start_container
-  "$RUNTIME_BIN" --root "$TEST_ROOT" exec "$ID" sh -c 'trap "exit 42" USR1; echo ready > /dev/shm/ready; while :; do sleep 0.1; done' &
-  client=$!
-  echo $client > "$TEST_DIR/exec-client.pid"
-  for i in $(seq 100); do runtime exec "$ID" cat /dev/shm/ready >/dev/null 2>&1 && break; sleep 0.05; done
-  kill -USR1 $client
-  rc=0; wait $client || rc=$?
+  exec_in_background ready 'trap "exit 42" USR1; echo ready > /dev/shm/ready; while :; do sleep 0.1; done'
+  kill -USR1 $CLIENT
+  rc=0; wait $CLIENT || rc=$?
   [ "$rc" -eq 42 ]
-  "$RUNTIME_BIN" --root "$TEST_ROOT" exec "$ID" sh -c 'echo ready2 > /dev/shm/ready2; exec sleep 100' &
-  client=$!
-  echo $client > "$TEST_DIR/exec-client.pid"
-  for i in $(seq 100); do runtime exec "$ID" cat /dev/shm/ready2 >/dev/null 2>&1 && break; sleep 0.05; done
-  kill -TERM $client
-  rc=0; wait $client || rc=$?
+  exec_in_background ready2 'echo ready2 > /dev/shm/ready2; exec sleep 100'
+  kill -TERM $CLIENT
+  rc=0; wait $CLIENT || rc=$?
   [ "$rc" -eq 143 ]
 }
 
@@ -237,7 +250,8 @@ start_container() {
   start_container
   dir=$(cg_dir "$INIT_PID" pids)
   [ -n "$dir" ] || skip "no pids cgroup for the container"
-  mkdir "$dir/sub"
+  SUB_CGROUP=$dir/sub
+  mkdir "$SUB_CGROUP"
   prefix=
   is_v1 pids && prefix=pids:
   runtime exec -d --cgroup ${prefix}sub --pid-file "$TEST_DIR/exec.pid" "$ID" sleep 100
