@@ -78,6 +78,21 @@ void SystemdManager::set_devices(const std::vector<oci::DeviceRule>& rules) {
     }
 }
 
+// Only a scope is stopped: a slice may be shared (kubelet's pod slices
+// hold other containers too).
+void SystemdManager::destroy() {
+    std::string stop_error;
+    if (unit_.ends_with(".scope")) {
+        try {
+            stop_unit(bus(), unit_, kCallTimeout);
+        } catch (const Error& e) {
+            stop_error = e.what();
+        }
+    }
+    fs_.destroy();
+    if (!stop_error.empty()) throw_error("the cgroups are removed, but not unit {}: {}", unit_, stop_error);
+}
+
 SavedCgroups SystemdManager::saved() const {
     SavedCgroups saved = fs_.saved();
     saved.driver = "systemd";

@@ -2,8 +2,8 @@
 // transient scope that systemd creates (StartTransientUnit), limits are
 // sent as unit properties, and everything else — the files systemd does not
 // own, freezing, listing, statistics — is the cgroupfs manager's work on
-// the scope's directories, as runc's systemd managers do. Never StopUnit:
-// the scope goes when its last process does (systemd_scope.hpp).
+// the scope's directories, as runc's systemd managers do. destroy() stops
+// the scope before removing its directories (systemd_scope.hpp says why).
 #pragma once
 
 #include <optional>
@@ -31,7 +31,7 @@ public:
     std::vector<pid_t> pids() const override { return fs_.pids(); }
     void kill_all(int signal) override { fs_.kill_all(signal); }
     Stats stats() const override { return fs_.stats(); }
-    void destroy() override { fs_.destroy(); }
+    void destroy() override;
     SavedCgroups saved() const override;
 
 private:

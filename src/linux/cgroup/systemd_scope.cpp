@@ -148,6 +148,30 @@ void start_transient_unit(Bus& bus, const std::string& unit, const std::vector<U
     }
 }
 
+void stop_unit(Bus& bus, const std::string& unit, microseconds timeout) {
+    auto deadline = steady_clock::now() + timeout;
+    std::map<std::string, std::string> finished;  // job path → result
+    Slot slot = bus.match_signal(kSystemd, kSystemdPath, kManager, "JobRemoved", [&](Message& m) {
+        m.read_u32();
+        std::string job = m.read_string('o');
+        m.read_string();
+        finished[job] = m.read_string();
+    });
+    Message call = bus.method_call(kSystemd, kSystemdPath, kManager, "StopUnit");
+    call.append_string(unit).append_string("replace");
+    BusError error;
+    auto reply = bus.try_call(call, left_until(deadline), error);
+    if (!reply) {
+        if (error.name == "org.freedesktop.systemd1.NoSuchUnit") return;
+        throw_bus_error(error, fmt::format("systemd StopUnit {}", unit));
+    }
+    std::string job = reply->read_string('o');
+    if (!bus.process_until([&] { return finished.count(job) != 0; }, deadline)) {
+        throw_errno(ETIMEDOUT, "systemd did not stop unit {} within {} (job {})", unit, seconds(timeout), job);
+    }
+    reset_failed_unit(bus, unit, left_until(deadline));
+}
+
 void set_unit_properties(Bus& bus, const std::string& unit, const std::vector<UnitProperty>& properties,
                          microseconds timeout) {
     Message call = bus.method_call(kSystemd, kSystemdPath, kManager, "SetUnitProperties");

@@ -1,9 +1,10 @@
 // The org.freedesktop.systemd1 calls of the systemd cgroup driver: start a
 // transient scope holding the container's init, change its properties on
-// `update`, and find its cgroup. Never StopUnit (runc#2880): a scope goes
-// away by itself when its last process exits, and stopping it from here
-// would kill what is left in it behind the runtime's back; the Manager
-// removes the directories it made.
+// `update`, find its cgroup, and stop it on delete. systemd does not always
+// notice that a scope has emptied (the runtime removes the cgroup right
+// after the last process dies, and systemd may read cgroup.events too
+// late), so, as runc's Destroy does, the scope is stopped — once the
+// runtime has killed everything in it — and a failed one reset.
 #pragma once
 
 #include <chrono>
@@ -37,6 +38,11 @@ void start_transient_unit(Bus& bus, const std::string& unit, const std::vector<U
 // keeps the change out of /etc: it lasts as long as the unit.
 void set_unit_properties(Bus& bus, const std::string& unit, const std::vector<UnitProperty>& properties,
                          std::chrono::microseconds timeout);
+
+// StopUnit(unit, "replace"), waiting for its job, then ResetFailedUnit, as
+// runc's Destroy: called only after the container's processes are dead, so
+// it kills nothing. A unit systemd no longer knows is already gone.
+void stop_unit(Bus& bus, const std::string& unit, std::chrono::microseconds timeout);
 
 // The unit's cgroup below the hierarchy root, as systemd reports it (its
 // ControlGroup property): "/system.slice/hull-ID.scope".
