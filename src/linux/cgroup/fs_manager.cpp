@@ -17,6 +17,7 @@
 #include "linux/cgroup/device_filter.hpp"
 #include "linux/cgroup/device_rules.hpp"
 #include "linux/cgroup/resources.hpp"
+#include "linux/cgroup/saved_paths.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -147,16 +148,10 @@ void FsManager::enter(pid_t pid) {
     }
 }
 
-const std::string* FsManager::v2_dir() const {
-    auto it = saved_.paths.find("");
-    return it == saved_.paths.end() ? nullptr : &it->second;
-}
+const std::string* FsManager::v2_dir() const { return cgroup::v2_dir(saved_.paths); }
 
 const std::string* FsManager::v1_dir(std::string_view controller) const {
-    for (const auto& [name, dir] : saved_.paths) {
-        if (!name.empty() && contains(util::split(name, ','), controller)) return &dir;
-    }
-    return nullptr;
+    return cgroup::v1_dir(saved_.paths, controller);
 }
 
 const std::string* FsManager::v2_dir_with(std::string_view controller) const {

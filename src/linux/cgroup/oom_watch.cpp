@@ -36,8 +36,8 @@ ssize_t read_nonblocking(int fd, void* buf, std::size_t size, std::string_view w
 OomWatch::OomWatch(UniqueFd fd, std::string dir, bool v2) : fd_(std::move(fd)), dir_(std::move(dir)), v2_(v2) {}
 
 std::optional<OomWatch> OomWatch::for_cgroups(const std::map<std::string, std::string>& paths) {
-    if (auto dir = v1_dir(paths, "memory"); !dir.empty()) return v1(dir);
-    if (auto dir = v2_dir(paths); !dir.empty() && exists(dir + "/memory.events")) return v2(dir);
+    if (const std::string* dir = v1_dir(paths, "memory")) return v1(*dir);
+    if (const std::string* dir = v2_dir(paths); dir && exists(*dir + "/memory.events")) return v2(*dir);
     return std::nullopt;
 }
 

@@ -10,21 +10,21 @@
 
 namespace hull::sys::cgroup {
 
-// The directory of the v1 hierarchy that has controller, or "".
-inline std::string v1_dir(const std::map<std::string, std::string>& paths, std::string_view controller) {
+// The directory of the v1 hierarchy that has controller, or null.
+inline const std::string* v1_dir(const std::map<std::string, std::string>& paths, std::string_view controller) {
     for (const auto& [key, dir] : paths) {
         if (key.empty()) continue;
         for (const std::string& name : util::split(key, ',')) {
-            if (name == controller) return dir;
+            if (name == controller) return &dir;
         }
     }
-    return "";
+    return nullptr;
 }
 
-// The v2 directory (unified or hybrid), or "".
-inline std::string v2_dir(const std::map<std::string, std::string>& paths) {
+// The v2 directory (unified or hybrid), or null.
+inline const std::string* v2_dir(const std::map<std::string, std::string>& paths) {
     auto it = paths.find("");
-    return it == paths.end() ? "" : it->second;
+    return it == paths.end() ? nullptr : &it->second;
 }
 
 }  // namespace hull::sys::cgroup
