@@ -24,6 +24,7 @@
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
 #include "linux/idmapped_mounts.hpp"
+#include "linux/keyring.hpp"
 #include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
@@ -265,7 +266,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     UniqueFd proc_fd = util::open_fd("/proc", O_PATH | O_DIRECTORY);
     util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
     ContainerRecord record{options.id, bundle, rootfs, util::rfc3339_now(true), ::getuid(), 0, 0, false,
-                           spec.annotations, {}};
+                           options.no_new_keyring, spec.annotations, {}};
     cgroups = make_cgroups(spec, options);
     if (cgroups) {
         // Saved before the directories exist, so `delete --force` after a
@@ -285,9 +286,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     auto sync_pair = SyncSocket::make_pair();
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
+    std::string session_keyring = options.no_new_keyring ? "" : sys::session_keyring_name(options.id);
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      (plan.clone_flags & CLONE_NEWNET) != 0, plan.new_cgroup, record.cgroups.paths,
-                     options.no_pivot, options.no_new_keyring, inherited_fds, plan.join_fds, detached,
+                     options.no_pivot, session_keyring, inherited_fds, plan.join_fds, detached,
                      seccomp ? &*seccomp : nullptr};
     auto init_entry = [&] {
         parent_sync.close();

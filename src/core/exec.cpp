@@ -20,6 +20,7 @@
 #include "linux/cgroup/cgroup_files.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
+#include "linux/keyring.hpp"
 #include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/pidfd.hpp"
@@ -145,6 +146,7 @@ struct ChildContext {
     const sys::seccomp::Filter* seccomp;  // the container's linux.seccomp, compiled; null without
     int namespaces;  // CLONE_NEW* to join, the pid namespace already joined by the parent
     int preserve_fds;
+    std::string session_keyring;  // the init's (keyring.hpp); empty: the container has none of its own
 };
 
 void child_sequence(const ChildContext& ctx) {
@@ -159,6 +161,10 @@ void child_sequence(const ChildContext& ctx) {
         check(::setresuid(0, 0, 0), "become root in the user namespace (uid)");
     }
     check(::setsid(), "setsid");
+    if (!ctx.session_keyring.empty()) {
+        sys::set_keyring_label(ctx.process, ctx.host_proc_fd);
+        sys::join_session_keyring(ctx.session_keyring);
+    }
     if (ctx.process.terminal.value_or(false)) send_console(ctx.process, ctx.sync);
     auto caps = sys::parse_capabilities(ctx.process.capabilities);
     ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
@@ -258,7 +264,8 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     ChildContext ctx{target.spec,     process, child_sync, target.init, host_proc.get(), seccomp ? &*seccomp : nullptr,
-                     namespaces & ~CLONE_NEWPID, options.preserve_fds};
+                     namespaces & ~CLONE_NEWPID, options.preserve_fds,
+                     target.record.no_new_keyring ? "" : sys::session_keyring_name(options.id)};
     sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
         parent_sync.close();
         return child_main(ctx);

@@ -4,7 +4,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "core/hooks.hpp"
 #include "core/process_setup.hpp"
 #include "linux/capabilities.hpp"
+#include "linux/keyring.hpp"
 #include "linux/lsm.hpp"
 #include "linux/loopback.hpp"
 #include "linux/namespaces.hpp"
@@ -77,16 +77,6 @@ void setup_time_namespace(const oci::Spec& spec) {
     }
 }
 
-// A fresh session keyring, so the container cannot see the caller's keys
-// (runc does the same unless --no-new-keyring). Kernels without keyrings
-// answer ENOSYS, which is fine: there is nothing to hide.
-void join_session_keyring() {
-    constexpr int kKeyctlJoinSessionKeyring = 1;
-    if (::syscall(SYS_keyctl, kKeyctlJoinSessionKeyring, nullptr) < 0 && errno != ENOSYS) {
-        throw_errno(errno, "join a new session keyring");
-    }
-}
-
 // Blocks until `hull start` opens the FIFO's read side. The FIFO lives in
 // the host's state directory; the O_PATH fd taken before pivot_root is
 // reopened through the host's /proc.
@@ -131,9 +121,9 @@ void init_sequence(InitContext& ctx) {
     // Its own session: the container must not share the caller's terminal
     // job control, and a pty can only become the controlling tty of a leader.
     check(::setsid(), "setsid");
-    if (!ctx.no_new_keyring) {
+    if (!ctx.session_keyring.empty()) {
         sys::set_keyring_label(*spec.process, ctx.host_proc_fd);
-        join_session_keyring();
+        sys::create_session_keyring(ctx.session_keyring);
     }
     sys::RootfsContext rootfs{ctx.rootfs, user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
                               ctx.detached_mounts};

@@ -27,7 +27,7 @@ struct InitContext {
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroups
     std::map<std::string, std::string> cgroup_paths;  // the container's cgroups (SavedCgroups::paths)
     bool no_pivot = false;
-    bool no_new_keyring = false;
+    std::string session_keyring;  // its name (keyring.hpp); empty with --no-new-keyring
     int preserve_fds = 0;
     // Namespaces given by path, opened and type-checked by the parent.
     std::vector<std::pair<int, std::string>> join_fds;  // fd, spec type name

@@ -79,6 +79,7 @@ std::string record_to_json(const ContainerRecord& r) {
     w.key("init_pid").integer(r.init_pid);
     w.key("init_start_time").unsigned_integer(r.init_start_time);
     w.key("setup_done").boolean(r.setup_done);
+    w.key("no_new_keyring").boolean(r.no_new_keyring);
     w.key("annotations").begin_object().members(r.annotations).end_object();
     w.key("cgroups").begin_object();
     w.key("driver").string(r.cgroups.driver);
@@ -104,6 +105,7 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
         r.init_pid = obj.required("init_pid").integer<pid_t>();
         r.init_start_time = obj.required("init_start_time").u64();
         r.setup_done = obj.required("setup_done").boolean();
+        if (auto keyring = obj.optional("no_new_keyring")) r.no_new_keyring = keyring->boolean();
         auto annotations = obj.required("annotations");
         json::ObjectReader{annotations};  // type check
         r.annotations = annotations.value().members();

@@ -29,6 +29,7 @@ struct ContainerRecord {
     pid_t init_pid = 0;
     std::uint64_t init_start_time = 0;  // with the pid, survives pid reuse
     bool setup_done = false;            // false while create is still running
+    bool no_new_keyring = false;        // created with --no-new-keyring: exec joins no keyring either
     oci::json::Object annotations;
     sys::cgroup::SavedCgroups cgroups;  // empty: the container has none (--cgroup-manager disabled)
 };

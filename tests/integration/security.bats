@@ -249,3 +249,50 @@ allowed_fd_target() {
   # 3 is ls's own directory fd; the caller's fd 3 would make a 4th
   [[ "${lines[1]}" != *" 4 "* ]]
 }
+
+# --- the session keyring --------------------------------------------------------
+
+# keyring_line FILE: the `escape-probe keyring` line a container's init
+# wrote to FILE (its stdout), once it is there.
+keyring_line() {
+  local i
+  for i in $(seq 100); do
+    grep -m1 '^keyring ' "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "the init wrote no keyring line; its output: $(cat "$1")" >&2
+  return 1
+}
+
+# keyring_bundle: an init that reports its session keyring, then sleeps.
+keyring_bundle() {
+  require_escape_probe
+  "$ESCAPE_PROBE" keyring >/dev/null || skip "this kernel has no keyrings (keyctl: ENOSYS)"
+  make_bundle "$BUNDLE" sh -c 'escape-probe keyring; exec sleep 1000'
+  add_escape_probe "$BUNDLE"
+}
+
+@test "the container has a session keyring of its own, _ses.ID, and an exec'd process joins it" {
+  keyring_bundle
+  host=$("$ESCAPE_PROBE" keyring)
+  run_detached run -d --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  init=$(keyring_line "$TEST_DIR/detached.out")
+  [[ "$init" == *";_ses.$ID" ]] || fail "init's keyring: $init"
+  [ "$(cut -d' ' -f2 <<<"$init")" != "$(cut -d' ' -f2 <<<"$host")" ] || fail "the init shares the caller's keyring: $init"
+  run runtime exec "$ID" escape-probe keyring
+  [ "$status" -eq 0 ] || fail "$output"
+  [ "$output" = "$init" ] || fail "exec's keyring: $output; the init's: $init"
+}
+
+@test "--no-new-keyring: the container and its exec'd processes keep the caller's keyring" {
+  keyring_bundle
+  host=$("$ESCAPE_PROBE" keyring)
+  run_detached run -d --no-new-keyring --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  init=$(keyring_line "$TEST_DIR/detached.out")
+  [ "$init" = "$host" ] || fail "init's keyring: $init; the caller's: $host"
+  run runtime exec "$ID" escape-probe keyring
+  [ "$status" -eq 0 ] || fail "$output"
+  [ "$output" = "$host" ] || fail "exec's keyring: $output; the caller's: $host"
+}

@@ -11,6 +11,10 @@
 //   escape-probe raw-socket
 //       opens an AF_INET SOCK_RAW ICMP socket (needs CAP_NET_RAW); exit 0
 //       and "raw-socket ok", or exit 1 and the error
+//   escape-probe keyring
+//       prints "keyring SERIAL DESCRIPTION" of its session keyring
+//       (DESCRIPTION is keyctl's "type;uid;gid;perm;name"), or
+//       "keyring none" when it has none; exit 2 without keyrings (ENOSYS)
 //   escape-probe grab-exe OUT STOP
 //       CVE-2019-5736: until the file STOP exists, scans /proc for other
 //       processes, notes each ("seen PID COMM"), opens /proc/PID/exe with
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_PIDS 4096
@@ -171,6 +176,23 @@ static int raw_socket(void) {
     return 0;
 }
 
+static int keyring(void) {
+    const long session = -3;  /* KEY_SPEC_SESSION_KEYRING */
+    long serial = syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, session, 0);
+    if (serial < 0 && errno == ENOSYS) return 2;
+    if (serial < 0) {
+        printf("keyring none\n");
+        return 0;
+    }
+    char description[512] = {0};
+    if (syscall(SYS_keyctl, 6 /* DESCRIBE */, serial, description, sizeof description - 1) < 0) {
+        perror("keyctl describe");
+        return 1;
+    }
+    printf("keyring %ld %s\n", serial, description);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "ids") == 0) {
         printf("uid=%d euid=%d gid=%d egid=%d\n", getuid(), geteuid(), getgid(), getegid());
@@ -178,7 +200,8 @@ int main(int argc, char **argv) {
     }
     if (argc == 2 && strcmp(argv[1], "caps") == 0) return caps();
     if (argc == 2 && strcmp(argv[1], "raw-socket") == 0) return raw_socket();
+    if (argc == 2 && strcmp(argv[1], "keyring") == 0) return keyring();
     if (argc == 4 && strcmp(argv[1], "grab-exe") == 0) return grab_exe(argv[2], argv[3]);
-    fprintf(stderr, "usage: escape-probe ids | caps | raw-socket | grab-exe OUT STOP\n");
+    fprintf(stderr, "usage: escape-probe ids | caps | raw-socket | keyring | grab-exe OUT STOP\n");
     return 2;
 }
