@@ -38,11 +38,6 @@ is_v1() {
   findmnt -rn -t cgroup -o OPTIONS | tr ',' '\n' | grep -qx "$1"
 }
 
-# fail MESSAGE: as helpers.bash's, for suites that load only lifecycle_setup.
-declare -F fail >/dev/null || fail() {
-  echo "FAIL: $*" >&2
-  return 1
-}
 
 # init_pid ID
 init_pid() {

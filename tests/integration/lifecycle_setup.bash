@@ -10,6 +10,12 @@ RUNTIME=${RUNTIME:-$HULL}
 RUNTIME_BIN=$(command -v "$RUNTIME" || echo "$RUNTIME")
 load bundle
 
+# fail MESSAGE: as helpers.bash's, for the suites that load only this file.
+declare -F fail >/dev/null || fail() {
+  echo "FAIL: $*" >&2
+  return 1
+}
+
 lifecycle_setup() {
   [ "$(id -u)" = 0 ] || skip "needs root: real containers"
   TEST_DIR=$(mktemp -d /dev/shm/hulltest.XXXXXX)

@@ -272,8 +272,10 @@ keyring_bundle() {
   add_escape_probe "$BUNDLE"
 }
 
-@test "the container has a session keyring of its own, _ses.ID, and an exec'd process joins it" {
-  keyring_bundle
+# check_own_keyring: the init's keyring is _ses.ID, not the caller's, and an
+# exec'd process is in the same one.
+check_own_keyring() {
+  local host init
   host=$("$ESCAPE_PROBE" keyring)
   run_detached run -d --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] || fail "$output"
@@ -283,6 +285,21 @@ keyring_bundle() {
   run runtime exec "$ID" escape-probe keyring
   [ "$status" -eq 0 ] || fail "$output"
   [ "$output" = "$init" ] || fail "exec's keyring: $output; the init's: $init"
+}
+
+@test "the container has a session keyring of its own, _ses.ID, and an exec'd process joins it" {
+  keyring_bundle
+  check_own_keyring
+}
+
+@test "in a user namespace too, an exec'd process joins the container's keyring" {
+  # runc 1.1 gives its init's keyring the search bit for "other" (0x8) in a
+  # user namespace, but the exec'd process is the keyring's owner, checked
+  # against the owner's bits: it finds nothing and makes a second _ses.ID.
+  hull_only "runc's exec in a user namespace gets a new keyring of the same name"
+  keyring_bundle
+  use_user_namespace "$BUNDLE"
+  check_own_keyring
 }
 
 @test "--no-new-keyring: the container and its exec'd processes keep the caller's keyring" {
