@@ -353,6 +353,13 @@ struct Spec {
 Spec parse_spec(const json::Value& doc);
 // Reads and parses a file; errors are prefixed with "config.json: ".
 Spec load_spec(const std::string& path);
+// The two halves of load_spec, for a caller that keeps the bytes it parsed:
+// the file's text (size-limited), and its parse with errors prefixed "NAME: ".
+std::string read_spec_text(const std::string& path);
+Spec parse_spec_text(std::string_view text, const std::string& name);
+// The hooks object alone (config.md "POSIX-platform Hooks").
+Hooks parse_hooks(const json::Reader& reader);
+void write_hooks(json::Writer& w, const Hooks& hooks);
 // A process.json as `exec --process` takes it (config.md "Process" alone);
 // errors are prefixed with the path.
 Process load_process(const std::string& path);

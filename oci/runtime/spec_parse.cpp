@@ -159,6 +159,8 @@ Hook parse_hook(const Reader& r) {
     return h;
 }
 
+}  // namespace
+
 Hooks parse_hooks(const Reader& r) {
     ObjectReader o(r);
     Hooks h;
@@ -171,8 +173,6 @@ Hooks parse_hooks(const Reader& r) {
     h.extra = o.rest();
     return h;
 }
-
-}  // namespace
 
 Spec parse_spec(const json::Value& doc) {
     Reader root(doc, "");
@@ -191,13 +191,18 @@ Spec parse_spec(const json::Value& doc) {
     return s;
 }
 
+Spec parse_spec_text(std::string_view text, const std::string& name) {
+    return with_context(name, [&] { return parse_spec(json::parse(text, json::ParseLimits{})); });
+}
+
+std::string read_spec_text(const std::string& path) {
+    return util::read_file(path, json::ParseLimits{}.max_bytes);
+}
+
 Spec load_spec(const std::string& path) {
     auto slash = path.rfind('/');
     std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    return with_context(name, [&] {
-        json::ParseLimits limits;
-        return parse_spec(json::parse(util::read_file(path, limits.max_bytes), limits));
-    });
+    return parse_spec_text(with_context(name, [&] { return read_spec_text(path); }), name);
 }
 
 Process load_process(const std::string& path) {

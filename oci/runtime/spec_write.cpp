@@ -116,6 +116,8 @@ void write_hook(Writer& w, const Hook& h) {
     w.members(h.extra).end_object();
 }
 
+}  // namespace
+
 void write_hooks(Writer& w, const Hooks& h) {
     w.begin_object();
     put_array(w, "prestart", h.prestart, write_hook);
@@ -126,8 +128,6 @@ void write_hooks(Writer& w, const Hooks& h) {
     put_array(w, "poststop", h.poststop, write_hook);
     w.members(h.extra).end_object();
 }
-
-}  // namespace
 
 void write_spec(Writer& w, const Spec& s) {
     w.begin_object();

@@ -226,11 +226,24 @@ int pass_listen_fds(oci::Spec& spec) {
     return static_cast<int>(*n);
 }
 
+// What start and delete will run, kept in the record.
+oci::Hooks later_hooks(const oci::Spec& spec) {
+    oci::Hooks kept;
+    if (spec.hooks) {
+        kept.poststart = spec.hooks->poststart;
+        kept.poststop = spec.hooks->poststop;
+    }
+    return kept;
+}
+
 }  // namespace
 
 CreatedContainer create_container(const StateRoot& root, const CreateOptions& options, const util::Logger& log) {
     std::string bundle = real_path(options.bundle, "bundle");
-    oci::Spec spec = oci::load_spec(bundle + "/config.json");
+    // Read once: the copy in the state directory is the text parsed here,
+    // whatever happens to the bundle's file meanwhile.
+    std::string config_text = oci::read_spec_text(bundle + "/config.json");
+    oci::Spec spec = oci::parse_spec_text(config_text, "config.json");
     oci::validate_spec(spec);
     if (!spec.process) throw_error("config.json: process: required to create a container");
     check_console_flags(spec, options);
@@ -264,9 +277,9 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     check(::chmod(fifo.c_str(), 0622), "chmod the exec fifo {}", fifo);
     UniqueFd fifo_fd = util::open_fd(fifo, O_PATH);
     UniqueFd proc_fd = util::open_fd("/proc", O_PATH | O_DIRECTORY);
-    util::write_file_atomic(dir.file("config.json"), util::read_file(bundle + "/config.json", 32 << 20), 0600);
+    util::write_file_atomic(dir.file("config.json"), config_text, 0600);
     ContainerRecord record{options.id, bundle, rootfs, util::rfc3339_now(true), ::getuid(), 0, 0, false,
-                           options.no_new_keyring, spec.annotations, {}};
+                           options.no_new_keyring, spec.annotations, {}, later_hooks(spec)};
     cgroups = make_cgroups(spec, options);
     if (cgroups) {
         // Saved before the directories exist, so `delete --force` after a

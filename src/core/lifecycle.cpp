@@ -22,7 +22,12 @@ namespace {
 
 constexpr int kStartTimeoutMs = 10'000;
 
-oci::Spec saved_spec(const ContainerDir& dir) { return oci::load_spec(dir.file("config.json")); }
+// The poststart and poststop hooks: from the record, or from config.json
+// for a container an older hull created.
+oci::Hooks later_hooks(const ContainerDir& dir, const ContainerRecord& record) {
+    if (record.hooks) return *record.hooks;
+    return oci::load_spec(dir.file("config.json")).hooks.value_or(oci::Hooks{});
+}
 
 // Opens a pidfd for the init only if the pid still belongs to it: the pidfd
 // pins the process, and the start time read after opening it proves the pid
@@ -107,11 +112,11 @@ Released release(const StateRoot& root, const std::string& id, const util::Logge
         init = open_init(record);
     }
     release_init(dir, record);
-    oci::Spec spec = saved_spec(dir);
-    if (spec.hooks && !spec.hooks->poststart.empty()) {
+    oci::Hooks hooks = later_hooks(dir, record);
+    if (!hooks.poststart.empty()) {
         // runtime.md "Start": a failing poststart hook is logged, the container keeps running.
         try {
-            run_hooks(spec.hooks->poststart, "poststart", state_json(record, Status::running, false));
+            run_hooks(hooks.poststart, "poststart", state_json(record, Status::running, false));
         } catch (const Error& e) {
             log.warning(e.what());
         }
@@ -176,17 +181,17 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
         }
         remove_cgroups(*record, log);
     }
-    std::optional<oci::Spec> spec;
+    std::optional<oci::Hooks> hooks;
     try {
-        spec = saved_spec(*dir);
+        if (record) hooks = later_hooks(*dir, *record);
     } catch (const Error& e) {
         log.debug("delete {}: no saved config: {}", id, e.what());
     }
     dir->remove();
-    if (spec && spec->hooks && record) {
+    if (hooks && !hooks->poststop.empty()) {
         // runtime.md "Delete": poststop failures are logged, the delete stands.
         try {
-            run_hooks(spec->hooks->poststop, "poststop", state_json(*record, Status::stopped, false));
+            run_hooks(hooks->poststop, "poststop", state_json(*record, Status::stopped, false));
         } catch (const Error& e) {
             log.warning(e.what());
         }

@@ -88,6 +88,10 @@ std::string record_to_json(const ContainerRecord& r) {
     w.end_object();
     w.key("systemd_unit").string(r.cgroups.systemd_unit);
     w.end_object();
+    if (r.hooks) {
+        w.key("hooks");
+        oci::write_hooks(w, *r.hooks);
+    }
     w.end_object();
     return w.str();
 }
@@ -119,6 +123,7 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
                 r.cgroups.paths[member.key] = json::Reader(member.value, paths.path() + "." + member.key).string();
             }
         }
+        if (auto hooks = obj.optional("hooks")) r.hooks = oci::parse_hooks(*hooks);
         return r;
     });
 }

@@ -1,7 +1,7 @@
 // The state root (--root, default /run/hull): one directory per container,
 // mode 0700, holding
 //   state.json   the ContainerRecord, written atomically (rename into place)
-//   config.json  the config the container was created from (hooks for start/delete)
+//   config.json  the config the container was created from (exec and update read it)
 //   exec.fifo    exists while the container is "created"; `start` opens it
 // A lock (flock on the container directory) serialises commands on one id.
 #pragma once
@@ -15,6 +15,7 @@
 
 #include "linux/cgroup/manager.hpp"
 #include "oci/json.hpp"
+#include "oci/runtime/spec.hpp"
 #include "util/unique_fd.hpp"
 
 namespace hull::core {
@@ -31,7 +32,11 @@ struct ContainerRecord {
     bool setup_done = false;            // false while create is still running
     bool no_new_keyring = false;        // created with --no-new-keyring: exec joins no keyring either
     oci::json::Object annotations;
-    sys::cgroup::SavedCgroups cgroups;  // empty: the container has none (--cgroup-manager disabled)
+    sys::cgroup::SavedCgroups cgroups;
+    // The poststart and poststop hooks, kept here so that start and delete
+    // need not parse config.json (tens of KB with a seccomp profile).
+    // nullopt in the records of hulls before it: config.json has them then.
+    std::optional<oci::Hooks> hooks;  // empty: the container has none (--cgroup-manager disabled)
 };
 
 std::string record_to_json(const ContainerRecord& record);
