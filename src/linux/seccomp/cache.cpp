@@ -1,9 +1,11 @@
 #include "linux/seccomp/cache.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -68,6 +70,8 @@ std::uint64_t checksum(std::string_view key, const void* program, std::size_t si
 std::optional<std::vector<sock_filter>> read_cache(const std::string& path, const std::string& key) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return std::nullopt;
+    // A hit makes the entry the newest: eviction goes by modification time.
+    ::futimens(fd.get(), nullptr);
     std::size_t max = sizeof(Header) + key.size() + BPF_MAXINSNS * sizeof(sock_filter);
     try {
         return decode_cache_file(util::read_fd(fd.get(), max, path), key);
@@ -126,6 +130,28 @@ std::string cache_path(const std::string& state_root, const std::string& key) {
     return fmt::format("{}/{}/{:016x}-{}.bpf", state_root, kCacheDir, fnv1a64(key), key.size());
 }
 
+void evict_cache_entries(const std::string& dir, std::size_t keep) {
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return;
+    DIR* stream = ::fdopendir(::dup(fd.get()));
+    if (stream == nullptr) return;
+    std::vector<std::pair<timespec, std::string>> entries;
+    while (const dirent* e = ::readdir(stream)) {
+        std::string_view name = e->d_name;
+        struct stat st {};
+        if (!name.ends_with(".bpf") || ::fstatat(fd.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        if (S_ISREG(st.st_mode)) entries.emplace_back(st.st_mtim, std::string(name));
+    }
+    ::closedir(stream);
+    if (entries.size() <= keep) return;
+    auto older = [](const auto& a, const auto& b) {
+        return a.first.tv_sec != b.first.tv_sec ? a.first.tv_sec < b.first.tv_sec : a.first.tv_nsec < b.first.tv_nsec;
+    };
+    std::sort(entries.begin(), entries.end(), older);
+    // Another create may be evicting too: a name already gone is fine.
+    for (std::size_t i = 0; i < entries.size() - keep; ++i) ::unlinkat(fd.get(), entries[i].second.c_str(), 0);
+}
+
 std::string encode_cache_file(const std::string& key, const std::vector<sock_filter>& program) {
     std::size_t program_bytes = program.size() * sizeof(sock_filter);
     Header h{};
@@ -167,9 +193,11 @@ Filter compile_cached(const oci::Seccomp& profile, const std::string& state_root
     filter.program = compile_program(profile, log);
     try {
         make_dir(state_root);
-        make_dir(fmt::format("{}/{}", state_root, kCacheDir));
+        std::string dir = fmt::format("{}/{}", state_root, kCacheDir);
+        make_dir(dir);
         write_cache(path, encode_cache_file(key, filter.program));
         log.debug("seccomp: compiled filter saved to {}", path);
+        evict_cache_entries(dir, kCacheEntries);
     } catch (const Error& e) {
         log.debug("seccomp: filter not cached: {}", e.what());
     }

@@ -9,6 +9,9 @@
 // resistance to crafted collisions: two profiles with one hash just take
 // turns in one file. A short, corrupt or foreign file is recompiled and
 // replaced; a cache that cannot be written costs a debug line, not the create.
+// It keeps the kCacheEntries most recently used files (a hit touches its
+// file): a host whose engines make a new profile per container does not
+// fill its /run with them.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,8 @@
 
 namespace hull::sys::seccomp {
 
+inline constexpr std::size_t kCacheEntries = 64;
+
 Filter compile_cached(const oci::Seccomp& profile, const std::string& state_root, const util::Logger& log);
 
 // The pieces, for tests.
@@ -31,6 +36,8 @@ std::string cache_key(const oci::Seccomp& profile);
 std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);
 std::string cache_path(const std::string& state_root, const std::string& key);
 std::string encode_cache_file(const std::string& key, const std::vector<sock_filter>& program);
+// Removes all but the `keep` newest (by mtime) .bpf files of the cache directory.
+void evict_cache_entries(const std::string& dir, std::size_t keep);
 // nullopt unless `bytes` is a whole, intact file made for exactly `key`.
 std::optional<std::vector<sock_filter>> decode_cache_file(std::string_view bytes, const std::string& key);
 

@@ -3,10 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <linux/seccomp.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "../test_support.hpp"
 #include "bpf_interpreter.hpp"
@@ -52,6 +56,40 @@ TEST_CASE("seccomp cache: a miss compiles and saves a 0600 file, a hit reads it"
     hull::util::write_file_atomic(path, sc::encode_cache_file(sc::cache_key(p), marker_program(SECCOMP_RET_LOG)), 0600);
     auto hit = sc::compile_cached(p, root.path(), quiet);
     CHECK(hit.program == marker_program(SECCOMP_RET_LOG));
+}
+
+TEST_CASE("seccomp cache: eviction keeps the newest entries and touches nothing else") {
+    hull::test::TempDir dir("/dev/shm");
+    // Ten entries, 0.bpf the oldest; a hit on 1.bpf makes it the newest.
+    for (int i = 0; i < 10; ++i) {
+        std::string path = dir / (std::to_string(i) + ".bpf");
+        hull::util::write_file_atomic(path, "x", 0600);
+        timespec times[2] = {{1000 + i, 0}, {1000 + i, 0}};
+        REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+    }
+    REQUIRE(::utimensat(AT_FDCWD, (dir / "1.bpf").c_str(), nullptr, 0) == 0);
+    hull::util::write_file_atomic(dir / "other.tmp", "x", 0600);
+    REQUIRE(::mkdir((dir / "sub.bpf").c_str(), 0700) == 0);
+    sc::evict_cache_entries(dir.path(), 4);
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename());
+    std::sort(left.begin(), left.end());
+    CHECK(left == std::vector<std::string>{"1.bpf", "7.bpf", "8.bpf", "9.bpf", "other.tmp", "sub.bpf"});
+    sc::evict_cache_entries(dir.path() + "/missing", 4);  // no directory: nothing to do
+}
+
+TEST_CASE("seccomp cache: a hit makes its file the newest") {
+    hull::test::TempDir root("/dev/shm");
+    hull::util::Logger quiet;
+    Seccomp p = deny_mkdir();
+    sc::compile_cached(p, root.path(), quiet);
+    std::string path = sc::cache_path(root.path(), sc::cache_key(p));
+    timespec old[2] = {{1000, 0}, {1000, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), old, 0) == 0);
+    sc::compile_cached(p, root.path(), quiet);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK(st.st_mtim.tv_sec > 1000);
 }
 
 TEST_CASE("seccomp cache: the key covers everything the program depends on, and only that") {
