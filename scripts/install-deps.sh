@@ -3,14 +3,16 @@
 #   scripts/install-deps.sh build   - to build hull and run a container
 #   scripts/install-deps.sh test    - also what the test suite needs (with vm)
 #   scripts/install-deps.sh vm      - what the VM lane needs (tests/vm: QEMU, and the
-#                                     systemd and D-Bus the guest boots as PID 1)
+#                                     systemd and D-Bus the guest boots as PID 1,
+#                                     apparmor_parser for the guest's AppArmor)
 #   scripts/install-deps.sh bench   - what tests/bench compares against (runc, crun)
 set -eu
 what=${1:-build}
 build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static jq"
 test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils golang-github-containers-common"
 bench_pkgs="runc crun time bc"
-vm_pkgs="qemu-system-x86 cpio xz-utils gzip binutils systemd dbus"
+# apparmor: apparmor_parser, for lsm.bats's profiles in the guest (its kernel runs AppArmor)
+vm_pkgs="qemu-system-x86 cpio xz-utils gzip binutils systemd dbus apparmor"
 case "$what" in
   build) pkgs=$build_pkgs ;;
   test) pkgs="$build_pkgs $test_pkgs $vm_pkgs" ;;

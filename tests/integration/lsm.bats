@@ -2,8 +2,11 @@
 # AppArmor and SELinux (process.apparmorProfile, process.selinuxLabel,
 # linux.mountLabel) on a host without them: create fails with a clear
 # message and leaves no state, no cgroup and no process. The attribute
-# writes themselves are unit-tested against a fake procfs
-# (tests/unit/linux/lsm_test.cpp): the project's hosts run neither LSM.
+# writes are unit-tested against a fake procfs (tests/unit/linux/lsm_test.cpp):
+# the project's hosts run neither LSM. Debian's kernel in the VM lane
+# (tests/vm) runs AppArmor: there the "AppArmor:" tests load a profile of
+# their own with apparmor_parser and check that the container's process and
+# an exec'd one run confined by it.
 
 bats_require_minimum_version 1.5.0
 load lifecycle_setup
@@ -15,6 +18,11 @@ setup() {
 }
 
 teardown() {
+  # Profiles this test loaded (aa_profile).
+  local f
+  for f in "${TEST_DIR:-/nonexistent}"/*.aa; do
+    [ -f "$f" ] && apparmor_parser -R "$f" >/dev/null 2>&1
+  done
   # A runtime that wrongly left the cgroup behind must not leave it on the host.
   if [ -n "${ID:-}" ]; then
     find /sys/fs/cgroup -maxdepth 2 -type d -name "$ID" -exec rmdir {} + 2>/dev/null || true
@@ -85,4 +93,86 @@ create_fails() {
   run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] || fail "$output"
   [ "$(container_status "$ID")" = created ]
+}
+
+# --- AppArmor for real (the VM lane) -----------------------------------------------
+
+# require_apparmor: AppArmor enabled, apparmor_parser installed, securityfs
+# mounted (the VM's init leaves it to us).
+require_apparmor() {
+  host_has_apparmor || skip "AppArmor is not enabled in this kernel (the VM lane runs these)"
+  command -v apparmor_parser >/dev/null || skip "no apparmor_parser (package apparmor)"
+  if [ ! -d /sys/kernel/security/apparmor ]; then
+    mount -t securityfs securityfs /sys/kernel/security 2>/dev/null || skip "cannot mount securityfs"
+  fi
+  [ -d /sys/kernel/security/apparmor ] || skip "no /sys/kernel/security/apparmor"
+}
+
+# aa_profile NAME: loads a profile NAME (enforced) that allows everything
+# but writing /dev/shm/forbidden; teardown removes it.
+aa_profile() {
+  cat >"$TEST_DIR/$1.aa" <<PROFILE
+profile $1 flags=(attach_disconnected,mediate_deleted) {
+  file,
+  capability,
+  network,
+  mount,
+  umount,
+  pivot_root,
+  signal,
+  ptrace,
+  unix,
+  deny /dev/shm/forbidden w,
+}
+PROFILE
+  apparmor_parser -K -r "$TEST_DIR/$1.aa" || fail "apparmor_parser could not load $1"
+}
+
+# The label and the verdict on /dev/shm/forbidden of the process running it.
+AA_PROBE='cat /proc/self/attr/current; echo; (echo x >/dev/shm/forbidden) 2>/dev/null && echo wrote || echo denied'
+
+@test "AppArmor: process.apparmorProfile confines the container's process" {
+  require_apparmor
+  aa_profile "$ID"
+  make_bundle "$BUNDLE" sh -c "$AA_PROBE"
+  update_config "$BUNDLE" --arg p "$ID" '.process.apparmorProfile = $p'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  [[ "$output" == *"$ID (enforce)"* ]] || fail "not in the profile: $output"
+  [[ "$output" == *denied* ]] || fail "the profile's deny rule did not hold: $output"
+}
+
+@test "AppArmor: without a profile the process is unconfined and the write works" {
+  require_apparmor
+  make_bundle "$BUNDLE" sh -c "$AA_PROBE"
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  [[ "$output" == *unconfined* ]] || fail "$output"
+  [[ "$output" == *wrote* ]] || fail "$output"
+}
+
+@test "AppArmor: exec takes the container's profile, and --apparmor another" {
+  require_apparmor
+  aa_profile "$ID"
+  aa_profile "$ID-exec"
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "$ID" '.process.apparmorProfile = $p'
+  run_detached run -d --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  run runtime exec "$ID" sh -c "$AA_PROBE"
+  [ "$status" -eq 0 ] || fail "$output"
+  [[ "$output" == "$ID (enforce)"* ]] || fail "exec's label: $output"
+  [[ "$output" == *denied* ]] || fail "$output"
+  run runtime exec --apparmor "$ID-exec" "$ID" cat /proc/self/attr/current
+  [ "$status" -eq 0 ] || fail "$output"
+  [[ "$output" == "$ID-exec (enforce)"* ]] || fail "exec --apparmor's label: $output"
+}
+
+@test "AppArmor: a profile that is not loaded fails create and leaves nothing" {
+  require_apparmor
+  lsm_bundle '.process.apparmorProfile = "hulltest-not-loaded"'
+  create_fails
+  [[ "$output" == *hulltest-not-loaded* || "$output" == *apparmor* ]] || fail "$output"
+  hull_only "runc's message does not name the field"
+  [[ "$output" == *'process.apparmorProfile "hulltest-not-loaded"'* ]] || fail "$output"
 }

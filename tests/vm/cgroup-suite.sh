@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/vm/cgroup-suite.sh [-o OUTDIR] HULL [BATS-FILE...]
 #
-# Runs the cgroup integration tests (default: tests/integration/cgroups*.bats and exec.bats)
+# Runs the cgroup integration tests (default: tests/integration/cgroups*.bats, exec.bats,
+# and lsm.bats, whose AppArmor tests need the guest's kernel)
 # in the VM lane (tests/vm/run.sh), one boot per mode:
 #   v2       cgroup v2 only (cgroup_no_v1=all), a busybox PID 1, every
 #            controller enabled at the root; the tests run in the root cgroup
@@ -48,8 +49,9 @@ hull=$1
 shift
 [ -x "$hull" ] || { echo "cgroup-suite: HULL '$hull' is not an executable" >&2; exit 2; }
 if [ $# -eq 0 ]; then
-  # exec.bats too: exec joins the container's cgroups and --cgroup sub-cgroups differ on v2.
-  set -- "$repo"/tests/integration/cgroups*.bats "$repo"/tests/integration/exec.bats
+  # exec.bats too: exec joins the container's cgroups and --cgroup sub-cgroups differ on v2;
+  # lsm.bats: Debian's kernel runs AppArmor, this host's does not.
+  set -- "$repo"/tests/integration/cgroups*.bats "$repo"/tests/integration/exec.bats "$repo"/tests/integration/lsm.bats
   [ -f "$1" ] || { echo "cgroup-suite: no tests/integration/cgroups*.bats in $repo" >&2; exit 1; }
 fi
 modes=${MODES:-v2 systemd}
