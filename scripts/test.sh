@@ -9,7 +9,8 @@
 #      then its lifecycle files (those that run real containers) against runc
 #      from apt, to show the tests check real runtime behaviour (cases where
 #      hull is deliberately different skip themselves with hull_only);
-#   4. the cgroup tests (tests/integration/cgroups*.bats) in the VM lane,
+#   4. the cgroup tests (tests/integration/cgroups*.bats, exec.bats; lsm.bats's
+#      AppArmor tests in the v2 mode) in the VM lane,
 #      tests/vm/cgroup-suite.sh: one boot on plain cgroup v2, one with systemd
 #      as PID 1 (this host is hybrid v1 without systemd), counted test by test;
 #      when the lane cannot run here (no qemu, no room, no download) it says
