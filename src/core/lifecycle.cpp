@@ -24,7 +24,7 @@ constexpr int kStartTimeoutMs = 10'000;
 
 // The poststart and poststop hooks: from the record, or from config.json
 // for a container an older hull created.
-oci::Hooks later_hooks(const ContainerDir& dir, const ContainerRecord& record) {
+oci::Hooks saved_hooks(const ContainerDir& dir, const ContainerRecord& record) {
     if (record.hooks) return *record.hooks;
     return oci::load_spec(dir.file("config.json")).hooks.value_or(oci::Hooks{});
 }
@@ -112,7 +112,7 @@ Released release(const StateRoot& root, const std::string& id, const util::Logge
         init = open_init(record);
     }
     release_init(dir, record);
-    oci::Hooks hooks = later_hooks(dir, record);
+    oci::Hooks hooks = saved_hooks(dir, record);
     if (!hooks.poststart.empty()) {
         // runtime.md "Start": a failing poststart hook is logged, the container keeps running.
         try {
@@ -183,7 +183,7 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
     }
     std::optional<oci::Hooks> hooks;
     try {
-        if (record) hooks = later_hooks(*dir, *record);
+        if (record) hooks = saved_hooks(*dir, *record);
     } catch (const Error& e) {
         log.debug("delete {}: no saved config: {}", id, e.what());
     }
