@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sched.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 
 #include "linux/clone.hpp"
 #include "linux/namespaces.hpp"
+#include "linux/path_resolve.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/scope_exit.hpp"
@@ -37,6 +40,31 @@ UniqueFd clone_mount_tree(const std::string& source, bool recursive) {
     int fd = static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(), flags));
     if (fd < 0) throw_errno(errno, "open_tree {}", util::quote(source));
     return UniqueFd(fd);
+}
+
+void remount_bind(int mounted_fd, unsigned long flags) {
+    std::string path = fd_path(mounted_fd);
+    unsigned long base = MS_REMOUNT | MS_BIND;
+    if (::mount(nullptr, path.c_str(), nullptr, base | flags, nullptr) == 0) return;
+    int error = errno;
+    struct statvfs st {};
+    if (error == EPERM && ::fstatvfs(mounted_fd, &st) == 0) {
+        constexpr std::pair<unsigned long, unsigned long> kLockable[] = {
+            {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},
+            {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},       {ST_NODIRATIME, MS_NODIRATIME},
+            {ST_RELATIME, MS_RELATIME},
+        };
+        unsigned long locked = 0;
+        for (const auto& [st_flag, ms_flag] : kLockable) {
+            if (st.f_flag & st_flag) locked |= ms_flag;
+        }
+        // The atime mode is one value: the source's replaces the one asked for.
+        if (locked & (MS_NOATIME | MS_RELATIME)) flags &= ~(MS_NOATIME | MS_RELATIME | MS_STRICTATIME);
+        if ((flags | locked) != flags && ::mount(nullptr, path.c_str(), nullptr, base | flags | locked, nullptr) == 0) {
+            return;
+        }
+    }
+    throw_errno(error, "remount with the mount's options");
 }
 
 void set_tree_attributes(int tree_fd, std::uint64_t set, std::uint64_t clear, bool recursive) {

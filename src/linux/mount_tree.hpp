@@ -29,6 +29,13 @@ struct DetachedMount {
 // A copy of the mount at `source` (with the mounts below it if recursive),
 // attached nowhere, close-on-exec.
 UniqueFd clone_mount_tree(const std::string& source, bool recursive);
+// Gives a bind mount its per-mount flags (MS_RDONLY, MS_NOSUID, ...): a bind
+// takes none of them, a remount does (mount(2) "MS_REMOUNT | MS_BIND").
+// mounted_fd must be the new mount's root, opened after the bind: the fd
+// the bind was made on lies beneath it. In a user namespace the flags the
+// source mount had are locked (mount_namespaces(7)); a remount that would
+// clear them fails with EPERM and is retried keeping them, as runc does.
+void remount_bind(int mounted_fd, unsigned long flags);
 // mount_setattr(2) on a detached tree: MOUNT_ATTR_* to set and clear.
 void set_tree_attributes(int tree_fd, std::uint64_t set, std::uint64_t clear, bool recursive);
 // MOUNT_ATTR_IDMAP: ids on the filesystem are shown through userns_fd's

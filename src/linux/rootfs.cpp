@@ -105,17 +105,19 @@ UniqueFd resolve_destination(int root_fd, const oci::Mount& m, bool file_target)
     return dest;
 }
 
-void mount_bind(const oci::Mount& m, const MountOptions& opts, const std::string& target) {
+void mount_bind(int root_fd, const oci::Mount& m, const MountOptions& opts, const std::string& target) {
     const std::string source = m.source.value_or("");
     unsigned long rec = opts.recursive_bind ? MS_REC : 0;
     check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | rec, nullptr), "bind mount {} on {}",
           util::quote(source), util::quote(m.destination));
-    // A bind ignores every flag but MS_REC: the others need a remount (mount(2) "MS_REMOUNT").
+    // A bind ignores every flag but MS_REC: the others need a remount, of
+    // the top mount only, as runc's (an "r" word asks for the whole tree).
     unsigned long remount_flags = opts.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-    if (remount_flags != 0) {
-        check(::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | remount_flags, nullptr),
-              "remount {} with its options", util::quote(m.destination));
-    }
+    if (remount_flags == 0) return;
+    // target is the fd beneath the new mount: reach the mount by path again.
+    UniqueFd mounted = open_in_root(root_fd, m.destination, O_PATH | O_NOFOLLOW);
+    with_context(fmt::format("remount {} with its options", util::quote(m.destination)),
+                 [&] { remount_bind(mounted.get(), remount_flags); });
 }
 
 // A tree the host prepared (an idmapped bind): attached, then given the
@@ -172,7 +174,7 @@ void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const
         } else if (opts.tmpcopyup) {
             mount_tmpfs_copyup(root_fd, m, opts, target);
         } else if (bind) {
-            mount_bind(m, opts, target);
+            mount_bind(root_fd, m, opts, target);
         } else if (type == "cgroup" || type == "cgroup2") {
             mount_cgroup(root_fd, m, opts, target, ctx, label);
         } else {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Mount options that need more than mount(2): idmap/ridmap (mount_setattr
-# MOUNT_ATTR_IDMAP) and tmpcopyup (a tmpfs seeded with what it covers).
+# Mount options that need more than mount(2): a bind's per-mount flags (a
+# remount of the new mount), idmap/ridmap (mount_setattr MOUNT_ATTR_IDMAP)
+# and tmpcopyup (a tmpfs seeded with what it covers).
 
 load lifecycle_setup
 
@@ -12,7 +13,10 @@ setup() {
   echo user-owned > "$SRC/b"
   chown 1000:1000 "$SRC/b"
 }
-teardown() { lifecycle_teardown; }
+teardown() {
+  if [ -n "${SRC_MOUNTED:-}" ]; then umount -l "$SRC" 2>/dev/null || true; fi
+  lifecycle_teardown
+}
 
 require_idmap() {
   require_runtime_feature '.mountOptions | index("idmap")' "idmapped mounts"
@@ -22,6 +26,55 @@ require_idmap() {
 add_data_mount() {  # OPTIONS-JSON [EXTRA-FIELDS-JSON]
   update_config "$BUNDLE" --arg src "$SRC" --argjson opts "$1" --argjson extra "${2:-{\}}" \
     '.mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": $opts} + $extra]'
+}
+
+# MOUNT_OPTS (in a container's sh, after `set -- DIR`): the per-mount
+# options (mountinfo field 6) of the top mount on DIR.
+MOUNT_OPTS='awk -v d="$1" '"'"'$5 == d {o = $6} END {print o}'"'"' /proc/self/mountinfo'
+
+@test "a bind mount gets its ro, nosuid, nodev and noexec" {
+  make_bundle "$BUNDLE" sh -c "set -- /data; $MOUNT_OPTS; touch /data/new 2>&1 || true"
+  add_data_mount '["rbind", "ro", "nosuid", "nodev", "noexec"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  for flag in ro nosuid nodev noexec; do
+    [[ ",${lines[0]}," == *",$flag,"* ]] || fail "/data lacks $flag: $output"
+  done
+  [[ "$output" == *"Read-only file system"* ]] || fail "/data is writable: $output"
+  [ ! -e "$SRC/new" ]
+}
+
+@test "a bind with flags onto a mount point (podman's /dev/shm) covers it; the tmpfs beneath keeps its options" {
+  # The bind sits on top of the destination's own mount: the flags must go
+  # to the bind, not to the tmpfs below it (/dev/shm is nosuid,noexec,nodev,
+  # and a remount there with only nosuid would drop the other two).
+  make_bundle "$BUNDLE" sh -c "grep ' /dev/shm ' /proc/self/mountinfo | cut -d' ' -f6"
+  update_config "$BUNDLE" --arg src "$SRC" \
+    '.mounts += [{"destination": "/dev/shm", "type": "bind", "source": $src, "options": ["bind", "rprivate", "nosuid"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  [ "${#lines[@]}" -eq 2 ] || fail "expected the tmpfs and the bind on /dev/shm: $output"
+  for flag in nosuid nodev noexec; do
+    [[ ",${lines[0]}," == *",$flag,"* ]] || fail "the tmpfs lost $flag: $output"
+  done
+  [[ ",${lines[1]}," == *",nosuid,"* ]] || fail "the bind lacks nosuid: $output"
+  [[ ",${lines[1]}," != *",noexec,"* ]] || fail "the bind took the tmpfs's noexec: $output"
+}
+
+@test "in a user namespace, a ro bind keeps the source's locked nosuid and nodev" {
+  # $SRC becomes a nosuid,nodev tmpfs: a remount asking for ro alone would
+  # clear flags a user namespace cannot clear (EPERM); they are kept instead.
+  hull_only "runc 1.1.5 retries with ro added only, and fails with EPERM (later runc keep the locked flags too)"
+  mount -t tmpfs -o nosuid,nodev,size=1m,mode=755 hulltest-src "$SRC"
+  SRC_MOUNTED=1
+  make_bundle "$BUNDLE" sh -c "set -- /data; $MOUNT_OPTS"
+  use_user_namespace "$BUNDLE"
+  add_data_mount '["bind", "ro"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  for flag in ro nosuid nodev; do
+    [[ ",${lines[0]}," == *",$flag,"* ]] || fail "/data lacks $flag: $output"
+  done
 }
 
 @test "idmap with the mount's own mappings shows on-disk ids through them" {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "linux/lsm.hpp"
+#include "linux/mount_tree.hpp"
 #include "linux/path_resolve.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -23,8 +24,7 @@ void bind_with_flags(const std::string& source, const std::string& target, unsig
     unsigned long remount = flags & kKeptFlags;
     if (remount == 0) return;
     UniqueFd mounted = reopen();
-    std::string path = fd_path(mounted.get());
-    check(::mount(nullptr, path.c_str(), nullptr, MS_REMOUNT | MS_BIND | remount, nullptr), "remount {}", source);
+    with_context(fmt::format("remount {}", source), [&] { remount_bind(mounted.get(), remount); });
 }
 
 // The directory name a hierarchy has under /sys/fs/cgroup.
