@@ -9,8 +9,9 @@
 set -eu
 what=${1:-build}
 build_pkgs="meson ninja-build pkg-config g++ libyajl-dev libseccomp-dev libcap-dev libfmt-dev busybox-static jq"
-# podman (with conmon): tests/integration/engines.bats runs it with the runtime under test
-test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils golang-github-containers-common podman"
+# podman (with conmon), containerd (with its runc shim and ctr): tests/integration/engines.bats
+# and containerd.bats run them with the runtime under test
+test_pkgs="clang-14 libclang-rt-14-dev lld-14 doctest-dev bats python3-jsonschema runc bc iproute2 procps util-linux bsdutils golang-github-containers-common podman containerd"
 bench_pkgs="runc crun time bc"
 # apparmor: apparmor_parser, for lsm.bats's profiles in the guest (its kernel runs AppArmor)
 vm_pkgs="qemu-system-x86 cpio xz-utils gzip binutils systemd dbus apparmor"
