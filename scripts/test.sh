@@ -58,8 +58,9 @@ record() {
   report+=("$(printf '%-5s %4d  %s' "$result" "$count" "$name")")
 }
 
+# section TITLE: a heading, with the seconds since the run began (where CI's time goes).
 section() {
-  printf '\n=== %s\n' "$*"
+  printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"
 }
 
 # show_log FILE: the end of a failed step's log.
@@ -264,7 +265,7 @@ else
   fi
 fi
 
-section "summary"
+section "summary: $SECONDS s in all"
 printf '%s\n' "${report[@]}"
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
