@@ -9,12 +9,15 @@
 #      then its lifecycle files (those that run real containers) against runc
 #      from apt, to show the tests check real runtime behaviour (cases where
 #      hull is deliberately different skip themselves with hull_only);
-#   4. the cgroup tests (tests/integration/cgroups*.bats, exec.bats; lsm.bats's
+#   4. the cgroup tests (tests/integration/cgroups*.bats; exec.bats and lsm.bats's
 #      AppArmor tests in the v2 mode) in the VM lane,
 #      tests/vm/cgroup-suite.sh: one boot on plain cgroup v2, one with systemd
 #      as PID 1 (this host is hybrid v1 without systemd), counted test by test;
 #      when the lane cannot run here (no qemu, no room, no download) it says
-#      so and both modes are recorded as skipped, never as passed;
+#      so and both modes are recorded as skipped, never as passed. The lane
+#      is another machine: it boots in the background once the g++ build is
+#      done, runs beside the unit tests, 3, 2 and 5 (its TCG guest keeps about
+#      one of two cores busy) and is collected, output and counts, at the end;
 #   5. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
 # Every build and every temporary file lives in one scratch directory under
 # /dev/shm, removed on exit. The last line is `N passed, N failed[, N skipped]`;
@@ -38,7 +41,8 @@ vm=${HULL_TEST_VM:-1}
 jobs=${HULL_TEST_JOBS:-2}
 
 scratch=$(mktemp -d /dev/shm/hull-test.XXXXXX 2>/dev/null || mktemp -d /tmp/hull-test.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
+# The VM lane's background job (start_vm) goes with us.
+trap '[ -z "${vm_pid:-}" ] || kill -- "-$vm_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 gcc_dir=$scratch/build-gcc
 clang_dir=$scratch/build-clang
@@ -160,26 +164,50 @@ run_bats_runc() {
   run_bats "integration (bats) against runc" "$hull" "$runc" "${files[@]}"
 }
 
-# run_vm HULL: the cgroup tests in the VM lane, a boot per mode, each mode's
-# bats counts recorded as its own.
-run_vm() {
-  local hull=$1 out=$scratch/vm status=0 modes=${MODES:-v2 systemd} mode n_modes
-  local pass fail skip plan mstatus seconds why
-  section "cgroup tests in a VM (tests/vm/cgroup-suite.sh): ${modes}"
-  n_modes=$(wc -w <<<"$modes")
+# start_vm HULL: boots the VM lane for the cgroup tests in the background, a
+# boot per mode. It is another machine: it runs beside the host's own suites
+# and builds (its TCG guest keeps about one core busy), and finish_vm
+# collects it. Its output goes to a file, shown by finish_vm.
+vm_pid="" vm_modes=${MODES:-v2 systemd} vm_log=$scratch/vm.log
+start_vm() {
+  local hull=$1
   if [ "$vm" = 0 ]; then
-    echo "SKIPPED: HULL_TEST_VM=0"
-    record skip "vm ($modes): cgroup tests not run (HULL_TEST_VM=0)" "$n_modes"
     return 0
   fi
-  MODES=$modes "$repo/tests/vm/cgroup-suite.sh" -o "$out" "$hull" 2>&1 || status=$?
+  echo "(the VM lane boots in the background: its output follows at the end)"
+  # mitigations=off: the guest is a throw-away test machine, and under TCG the
+  # page-table switches of the kernel's mitigations cost ~7% of the lane.
+  # setsid: a process group of its own, so that the exit trap stops QEMU too.
+  VM_APPEND=${VM_APPEND:-mitigations=off} MODES=$vm_modes \
+    setsid "$repo/tests/vm/cgroup-suite.sh" -o "$scratch/vm" "$hull" >"$vm_log" 2>&1 &
+  vm_pid=$!
+}
+
+# finish_vm: waits for the VM lane, shows its output and records each mode's
+# bats counts as its own.
+finish_vm() {
+  local out=$scratch/vm status=0 mode n_modes pass fail skip plan mstatus seconds why
+  section "cgroup tests in a VM (tests/vm/cgroup-suite.sh): ${vm_modes}"
+  n_modes=$(wc -w <<<"$vm_modes")
+  if [ "$vm" = 0 ]; then
+    echo "SKIPPED: HULL_TEST_VM=0"
+    record skip "vm ($vm_modes): cgroup tests not run (HULL_TEST_VM=0)" "$n_modes"
+    return 0
+  fi
+  if [ -z "$vm_pid" ]; then
+    record fail "vm ($vm_modes): not started (g++ build failed)" "$n_modes"
+    return 0
+  fi
+  wait "$vm_pid" || status=$?
+  vm_pid=""
+  cat "$vm_log"
   if [ "$status" -eq 77 ]; then
     echo "!!! SKIPPED: the VM lane cannot run on this host: $(cat "$out/skip-reason" 2>/dev/null)"
     echo "!!! cgroup v2 and the systemd driver are NOT tested by this run"
-    record skip "vm ($modes): NOT RUN, $(cat "$out/skip-reason" 2>/dev/null || echo 'see above')" "$n_modes"
+    record skip "vm ($vm_modes): NOT RUN, $(cat "$out/skip-reason" 2>/dev/null || echo 'see above')" "$n_modes"
     return 0
   fi
-  for mode in $modes; do
+  for mode in $vm_modes; do
     if [ ! -f "$out/$mode.counts" ]; then
       record fail "vm $mode: did not run (cgroup-suite.sh exit $status)"
       continue
@@ -232,10 +260,10 @@ if ! "$repo/scripts/install-deps.sh" test; then
 fi
 
 if build g++ "$gcc_dir" g++; then
+  start_vm "$gcc_dir/src/hull"
   run_unit "$gcc_dir/tests/unit-tests" g++ count
   run_bats "integration (bats)" "$gcc_dir/src/hull" "${RUNTIME:-$gcc_dir/src/hull}" "$repo/tests/integration"
   run_bats_runc "$gcc_dir/src/hull"
-  run_vm "$gcc_dir/src/hull"
 else
   record fail "unit tests, integration tests and the VM lane: not run (g++ build failed)"
 fi
@@ -264,6 +292,8 @@ else
     record fail "fuzz: config-fuzz does not build"
   fi
 fi
+
+finish_vm
 
 section "summary: $SECONDS s in all"
 printf '%s\n' "${report[@]}"
