@@ -36,8 +36,7 @@ teardown() {
   awk -v d="$TEST_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null || true; done
   # ctr's cgroups path is /NAMESPACE/ID: the namespace is $ID.
-  find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -depth -type d \( -name "$ID" -o -path "*/$ID/*" \) \
-    -exec rmdir {} \; 2>/dev/null || true
+  remove_cgroups_named "$ID"
   [ -z "${MADE_SHIM_DIR:-}" ] || rmdir /run/containerd/s 2>/dev/null || true
   [ -z "${MADE_RUN_DIR:-}" ] || rmdir /run/containerd 2>/dev/null || true
   lifecycle_teardown

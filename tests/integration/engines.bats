@@ -43,8 +43,7 @@ teardown() {
     # A container's /dev/shm tmpfs that podman left mounted under the store.
     awk -v d="$TEST_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
       while read -r m; do umount -l "$m" 2>/dev/null || true; done
-    find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -depth -type d \( -name "$ID" -o -path "*/$ID/*" \) \
-      -exec rmdir {} \; 2>/dev/null || true
+    remove_cgroups_named "$ID"
   fi
   lifecycle_teardown
 }

@@ -57,3 +57,39 @@ require_runtime_feature() {
 process_gone() {
   [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
 }
+
+# remove_cgroups_named NAME: removes every cgroup called NAME, and what is
+# below it, in every hierarchy: the cgroup parent an engine test gives podman
+# or containerd is named after the test. A process still in one (conmon
+# leaves just after `podman rm` returns) has 5 s to go, then is killed: a
+# cgroup named after the test holds only what the test started.
+remove_cgroups_named() {
+  local name=$1 dirs d pid
+  [ -n "$name" ] || return 0
+  # -depth: children before their parents, the order rmdir needs.
+  mapfile -t dirs < <(find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -depth -type d \
+    \( -name "$name" -o -path "*/$name/*" \) 2>/dev/null)
+  [ "${#dirs[@]}" -gt 0 ] || return 0
+  for _ in $(seq 50); do
+    cgroups_hold_processes "${dirs[@]}" || break
+    sleep 0.1
+  done
+  for d in "${dirs[@]}"; do
+    for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+  done
+  for d in "${dirs[@]}"; do
+    for _ in $(seq 20); do
+      rmdir "$d" 2>/dev/null || [ ! -d "$d" ] && break
+      sleep 0.05
+    done
+  done
+}
+
+# cgroups_hold_processes DIR...: some of the cgroups has a process in it.
+cgroups_hold_processes() {
+  local d
+  for d in "$@"; do
+    [ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] || return 0
+  done
+  return 1
+}
