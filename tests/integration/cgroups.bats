@@ -419,17 +419,18 @@ read_counter() {
   update_config "$BUNDLE" '.linux.resources.memory = {"limit": 33554432}'
   start_sleeper "$ID"
   "$RUNTIME_BIN" --root "$TEST_ROOT" events --interval 300ms "$ID" >"$TEST_DIR/events.out" 2>&1 &
-  echo $! >"$TEST_DIR/events.pid"
+  events_pid=$!
+  echo "$events_pid" >"$TEST_DIR/events.pid" # teardown kills it if the test fails
   for _ in $(seq 300); do grep -q '"stats"' "$TEST_DIR/events.out" && break; sleep 0.1; done
   grep -q '"stats"' "$TEST_DIR/events.out" || fail "no stats line in 30 s: $(cat "$TEST_DIR/events.out")"
   touch "$BUNDLE/rootfs/oom-go"
   # hull's events ends with the container; runc's keeps polling a stopped one.
-  if [ "$(basename "$RUNTIME_BIN")" = hull ]; then limit=200; else limit=60; fi
-  for _ in $(seq "$limit"); do kill -0 "$(cat "$TEST_DIR/events.pid")" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$(cat "$TEST_DIR/events.pid")" 2>/dev/null; then
+  if is_hull; then limit=200; else limit=60; fi
+  for _ in $(seq "$limit"); do kill -0 "$events_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$events_pid" 2>/dev/null; then
     is_hull && fail "events did not end with the container: $(cat "$TEST_DIR/events.out")"
   else
-    wait "$(cat "$TEST_DIR/events.pid")" || fail "events exited $?: $(cat "$TEST_DIR/events.out")"
+    wait "$events_pid" || fail "events exited $?: $(cat "$TEST_DIR/events.out")"
   fi
   output=$(cat "$TEST_DIR/events.out")
   echo "$output" | jq -e -s --arg id "$ID" 'map(select(.type == "oom" and .id == $id)) | length >= 1' >/dev/null || fail "no oom event: $output"

@@ -29,12 +29,9 @@ setup() {
 teardown() {
   [ -n "${TEST_DIR:-}" ] || return 0
   stop_containerd
-  local id
-  for id in $(ls "${RUNC_ROOT:-/nonexistent}" 2>/dev/null); do
-    "$RUNTIME_BIN" --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1 || true
-  done
-  awk -v d="$TEST_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-    while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # The shim's runtime root is the namespace's directory below TEST_ROOT.
+  [ -z "${RUNC_ROOT:-}" ] || TEST_ROOT=$RUNC_ROOT cleanup_containers
+  unmount_under "$TEST_DIR"
   # ctr's cgroups path is /NAMESPACE/ID: the namespace is $ID.
   remove_cgroups_named "$ID"
   [ -z "${MADE_SHIM_DIR:-}" ] || rmdir /run/containerd/s 2>/dev/null || true

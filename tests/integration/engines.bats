@@ -41,8 +41,7 @@ teardown() {
   if [ -n "${PODMAN_DIR:-}" ] && [ -d "$PODMAN_DIR/root" ]; then
     pm rm -af -t 0 >/dev/null 2>&1 || true
     # A container's /dev/shm tmpfs that podman left mounted under the store.
-    awk -v d="$TEST_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-      while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    unmount_under "$TEST_DIR"
     remove_cgroups_named "$ID"
   fi
   lifecycle_teardown

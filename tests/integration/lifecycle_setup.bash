@@ -58,6 +58,13 @@ process_gone() {
   [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
 }
 
+# unmount_under DIR: lazily unmounts whatever is mounted below DIR, deepest
+# first (an engine's mounts under the test's directory: podman's /dev/shm).
+unmount_under() {
+  awk -v d="${1%/}/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
+}
+
 # remove_cgroups_named NAME: removes every cgroup called NAME, and what is
 # below it, in every hierarchy: the cgroup parent an engine test gives podman
 # or containerd is named after the test. A process still in one (conmon
