@@ -197,11 +197,35 @@ void validate_uts(const Spec& spec) {
     }
 }
 
+// Without a mount namespace of its own the container shares the caller's:
+// every mount, remount and propagation change would act on the host's
+// table (a pivot_root there once replaced the caller's root). runc refuses
+// masked and read-only paths ("unable to restrict sys entries without a
+// private MNT namespace") but mounts the rest into the caller's namespace;
+// hull refuses everything that would need a mount and only chroots.
+void validate_without_mount_namespace(const Spec& spec) {
+    if (namespace_use(spec, "mount").listed) return;
+    constexpr std::string_view kWhy = "needs a mount namespace in linux.namespaces";
+    if (!spec.mounts.empty()) {
+        fail("mounts", fmt::format("{}: without one the mounts would be made in the caller's", kWhy));
+    }
+    if (spec.root && spec.root->readonly.value_or(false)) fail("root.readonly", kWhy);
+    if (!spec.linux) return;
+    const Linux& l = *spec.linux;
+    if (!l.masked_paths.empty()) fail("linux.maskedPaths", kWhy);
+    if (!l.readonly_paths.empty()) fail("linux.readonlyPaths", kWhy);
+    if (!l.devices.empty()) fail("linux.devices", kWhy);
+    if (l.rootfs_propagation) fail("linux.rootfsPropagation", kWhy);
+    // Written through the container's own /proc, which only a mount makes.
+    if (!l.sysctl.empty()) fail("linux.sysctl", kWhy);
+}
+
 }  // namespace
 
 void detail::validate_linux(const Spec& spec) {
     if (spec.linux) validate_namespace_list(*spec.linux);
     validate_uts(spec);
+    validate_without_mount_namespace(spec);
     if (!spec.linux) return;
     const Linux& l = *spec.linux;
     validate_user_mappings(spec);

@@ -69,6 +69,7 @@ struct NamespacePlan {
     std::uint64_t clone_flags = 0;
     bool new_user = false;
     bool new_cgroup = false;  // unshared by the init, not cloned: see init.cpp
+    bool mount = false;       // a mount namespace of its own, new or joined
     std::vector<UniqueFd> owned_fds;
     std::vector<std::pair<int, std::string>> join_fds;
     UniqueFd pid_join_fd;
@@ -80,8 +81,15 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
     for (const auto& ns : spec.linux->namespaces) {
         auto kind = sys::namespace_kind(ns.type);
         if (!kind) throw_error("linux.namespaces: unknown type {}", util::quote(ns.type));
+        plan.mount = plan.mount || ns.type == "mount";
         if (ns.path && !ns.path->empty()) {
             UniqueFd fd = sys::open_namespace(*ns.path, *kind);
+            // The init would mount and pivot_root in the caller's own table.
+            if (ns.type == "mount" && sys::is_current_namespace(fd.get(), *kind)) {
+                throw_error("linux.namespaces: mount namespace {} is the runtime's own: the container needs one "
+                            "of its own",
+                            util::quote(*ns.path));
+            }
             if (ns.type == "pid") {
                 plan.pid_join_fd = std::move(fd);
                 continue;
@@ -252,6 +260,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     std::optional<sys::seccomp::Filter> seccomp = compile_seccomp(spec, root, log);
     int inherited_fds = pass_listen_fds(spec) + options.preserve_fds;
     NamespacePlan plan = plan_namespaces(spec);
+    // The socket is mounted into the rootfs: never in the caller's namespace.
+    if (!options.notify_socket.empty() && !plan.mount) {
+        throw_error("--notify-socket needs a mount namespace in linux.namespaces");
+    }
     std::vector<sys::DetachedMount> detached = sys::prepare_idmapped_mounts(spec, joined_user_namespace(plan));
 
     ContainerDir dir = root.create(options.id);
@@ -302,7 +314,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     std::string session_keyring = options.no_new_keyring ? "" : sys::session_keyring_name(options.id);
     InitContext init{spec, rootfs, child_sync, fifo_fd.get(), proc_fd.get(), plan.new_user,
                      (plan.clone_flags & CLONE_NEWNET) != 0, plan.new_cgroup, record.cgroups.paths,
-                     options.no_pivot, session_keyring, inherited_fds, plan.join_fds, detached,
+                     plan.mount, options.no_pivot, session_keyring, inherited_fds, plan.join_fds, detached,
                      seccomp ? &*seccomp : nullptr};
     auto init_entry = [&] {
         parent_sync.close();

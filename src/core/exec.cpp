@@ -147,7 +147,20 @@ struct ChildContext {
     int namespaces;  // CLONE_NEW* to join, the pid namespace already joined by the parent
     int preserve_fds;
     std::string session_keyring;  // the init's (keyring.hpp); empty: the container has none of its own
+    // The init's root, for a container without a mount namespace of its
+    // own (joining the caller's would leave the process at the host's /);
+    // -1 otherwise: joining the mount namespace sets the root.
+    int root_fd = -1;
 };
+
+// The init of a container in the caller's mount namespace is only
+// chrooted: the exec'd process goes into the same root.
+void enter_init_root(int root_fd) {
+    if (root_fd < 0) return;
+    check(::fchdir(root_fd), "chdir to the container's root");
+    check(::chroot("."), "chroot into the container's root");
+    check(::chdir("/"), "chdir to / in the container");
+}
 
 void child_sequence(const ChildContext& ctx) {
     sigset_t none;
@@ -155,6 +168,7 @@ void child_sequence(const ChildContext& ctx) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     expect_message(ctx.sync, SyncType::parent_setup_done);
     sys::join_namespaces_of(ctx.init.fd(), ctx.init.pid(), ctx.namespaces);
+    enter_init_root(ctx.root_fd);
     if (ctx.namespaces & CLONE_NEWUSER) {
         // Unmapped ids until process.user is applied; see init.cpp.
         check(::setresgid(0, 0, 0), "become root in the user namespace (gid)");
@@ -180,7 +194,7 @@ int child_main(const ChildContext& ctx) noexcept {
     // execs: non-dumpable, so no container process can open its
     // /proc/PID/exe (CVE-2019-5736).
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    close_fds_except(3 + ctx.preserve_fds, {ctx.sync.fd(), ctx.init.fd(), ctx.host_proc_fd});
+    close_fds_except(3 + ctx.preserve_fds, {ctx.sync.fd(), ctx.init.fd(), ctx.host_proc_fd, ctx.root_fd});
     try {
         child_sequence(ctx);
     } catch (const Error& e) {
@@ -234,6 +248,18 @@ UniqueFd await_exec(const SyncSocket& sync, const oci::Process& process, const T
     return master;
 }
 
+// /proc/PID/root of the init, checked to still be the init after the
+// open (a pid reused meanwhile would hand over another process's root).
+UniqueFd open_init_root(int host_proc_fd, const Target& target) {
+    std::string path = fmt::format("{}/root", target.init.pid());
+    int fd = ::openat(host_proc_fd, path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw_errno(errno, "open the root of the container's init /proc/{}", path);
+    UniqueFd root(fd);
+    // A pidfd polls readable once its process has exited.
+    if (target.init.wait_exit(0)) throw_error("container init {} exited", target.init.pid());
+    return root;
+}
+
 }  // namespace
 
 int exec_in_container(const StateRoot& root, const ExecOptions& options, const util::Logger& log) {
@@ -260,12 +286,14 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     // Opened before any setns: the container's /proc may be missing or
     // fake (CVE-2019-16884).
     UniqueFd host_proc = util::open_fd("/proc", O_PATH | O_DIRECTORY);
+    UniqueFd init_root;
+    if (!(namespaces & CLONE_NEWNS)) init_root = open_init_root(host_proc.get(), target);
     auto sync_pair = SyncSocket::make_pair();
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     ChildContext ctx{target.spec,     process, child_sync, target.init, host_proc.get(), seccomp ? &*seccomp : nullptr,
                      namespaces & ~CLONE_NEWPID, options.preserve_fds,
-                     target.record.no_new_keyring ? "" : sys::session_keyring_name(options.id)};
+                     target.record.no_new_keyring ? "" : sys::session_keyring_name(options.id), init_root.get()};
     sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
         parent_sync.close();
         return child_main(ctx);

@@ -98,6 +98,11 @@ void close_inherited_fds(const InitContext& ctx) {
     close_fds_except(3 + ctx.preserve_fds, std::move(keep));
 }
 
+sys::RootEntry root_entry(const InitContext& ctx) {
+    if (!ctx.mount_namespace) return sys::RootEntry::chroot_only;
+    return ctx.no_pivot ? sys::RootEntry::move_and_chroot : sys::RootEntry::pivot_root;
+}
+
 void init_sequence(InitContext& ctx) {
     const oci::Spec& spec = ctx.spec;
     // `run` blocks the signals it forwards; the container must start with none blocked.
@@ -127,17 +132,23 @@ void init_sequence(InitContext& ctx) {
     }
     sys::RootfsContext rootfs{ctx.rootfs, user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
                               ctx.detached_mounts};
-    sys::prepare_rootfs(spec, rootfs);
+    // Without a mount namespace of its own the init is in the caller's:
+    // nothing may be mounted there (validate refused every config that
+    // needs a mount), only a chroot is made.
+    sys::PreparedRootfs prepared;
+    if (ctx.mount_namespace) prepared = sys::prepare_rootfs(spec, rootfs);
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);
     if (spec.hooks) run_hooks(spec.hooks->create_container, "createContainer", go.payload);
-    sys::apply_path_protections(spec, rootfs);
-    sys::enter_rootfs(ctx.rootfs, ctx.no_pivot);
+    if (ctx.mount_namespace) sys::apply_path_protections(spec, rootfs);
+    sys::enter_rootfs(ctx.rootfs, root_entry(ctx));
+    const auto& process = *spec.process;
+    // Before finish_rootfs: /dev/console is made on a /dev that may turn
+    // read-only there.
+    if (process.terminal.value_or(false)) send_console(process, ctx.sync, ctx.mount_namespace);
+    if (ctx.mount_namespace) sys::finish_rootfs(spec, prepared);
     if (spec.hostname) sys::set_hostname(*spec.hostname);
     if (spec.domainname) sys::set_domainname(*spec.domainname);
-    sys::finish_rootfs(spec);
-    const auto& process = *spec.process;
-    if (process.terminal.value_or(false)) send_console(process, ctx.sync, true);
     auto caps = sys::parse_capabilities(process.capabilities);
     ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
     apply_process_attributes(spec, process, caps.sets, seccomp);

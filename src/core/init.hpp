@@ -26,6 +26,9 @@ struct InitContext {
     bool new_network_namespace = false;  // its lo is brought up, as runc does
     bool new_cgroup_namespace = false;  // unshared by the init once it is in its cgroups
     std::map<std::string, std::string> cgroup_paths;  // the container's cgroups (SavedCgroups::paths)
+    // A mount namespace of the container's own (new or joined by path);
+    // without one the init shares the caller's and only chroots.
+    bool mount_namespace = false;
     bool no_pivot = false;
     std::string session_keyring;  // its name (keyring.hpp); empty with --no-new-keyring
     int preserve_fds = 0;

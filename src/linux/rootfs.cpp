@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -18,6 +19,7 @@
 #include "linux/devices.hpp"
 #include "linux/lsm.hpp"
 #include "linux/mount_options.hpp"
+#include "linux/mountinfo.hpp"
 #include "linux/path_protection.hpp"
 #include "linux/path_resolve.hpp"
 #include "linux/process_attrs.hpp"
@@ -97,8 +99,35 @@ void check_proc_destination(int root_fd, int dest_fd, std::string_view type, std
                 util::quote(destination));
 }
 
+// proc and sysfs go on an ordinary directory, reached without a symlink:
+// an image's "/proc -> /elsewhere" would otherwise take the proc mount,
+// and every masked path after it, where the image chose (the
+// CVE-2019-16884 class; runc: "must be mounted on ordinary directory").
+void check_pseudo_fs_destination(int root_fd, std::string_view type, std::string_view destination) {
+    if (type != "proc" && type != "sysfs") return;
+    open_how how{};
+    how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    std::string path(destination);
+    int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
+    if (fd < 0 && errno == ENOENT) return;  // made below, as a directory
+    if (fd < 0 && errno == ELOOP) {
+        throw_error("filesystem {} must be mounted on an ordinary directory: {} has a symlink on its way",
+                    util::quote(type), util::quote(destination));
+    }
+    if (fd < 0) throw_errno(errno, "resolve mount destination {} in rootfs", util::quote(destination));
+    UniqueFd dest(fd);
+    struct stat st {};
+    check(::fstat(dest.get(), &st), "stat mount destination {}", util::quote(destination));
+    if (!S_ISDIR(st.st_mode)) {
+        throw_error("filesystem {} must be mounted on an ordinary directory: {} is not a directory",
+                    util::quote(type), util::quote(destination));
+    }
+}
+
 // Resolves (creating) a mount destination inside the rootfs.
 UniqueFd resolve_destination(int root_fd, const oci::Mount& m, bool file_target) {
+    if (!file_target) check_pseudo_fs_destination(root_fd, m.type.value_or(""), m.destination);
     UniqueFd dest = file_target ? create_file_in_root(root_fd, m.destination, 0644)
                                 : mkdir_all_in_root(root_fd, m.destination, 0755);
     check_proc_destination(root_fd, dest.get(), m.type.value_or(""), m.destination);
@@ -158,14 +187,28 @@ std::string_view mount_label(const oci::Spec& spec) {
     return spec.linux && spec.linux->mount_label ? std::string_view(*spec.linux->mount_label) : std::string_view();
 }
 
-void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached,
-               std::string_view label) {
+// A read-only tmpfs is mounted writable and made read-only once the
+// rootfs is done (runc's finalizeRootfs does the same for /dev): what goes
+// below it, /dev/pts, device nodes, the destinations of later mounts, must
+// be created first. True when it clears MS_RDONLY for that.
+bool defer_tmpfs_readonly(MountOptions& opts, std::string_view type, bool bind) {
+    if (type != "tmpfs" || bind || opts.tmpcopyup || !(opts.flags & MS_RDONLY)) return false;
+    opts.flags &= ~MS_RDONLY;
+    return true;
+}
+
+// Returns the new mount (an O_PATH fd of its root) when it must turn
+// read-only later, else an invalid fd.
+UniqueFd mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached,
+                   std::string_view label) {
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
     std::string type = m.type.value_or("");
     bool bind = opts.bind || type == "bind";
+    bool readonly_later = defer_tmpfs_readonly(opts, type, bind);
     if (!bind && mount_type_takes_label(type)) opts.data = format_mount_label(opts.data, label);
     UniqueFd dest = resolve_destination(root_fd, m, bind && is_file_source(m));
     std::string target = fd_path(dest.get());
+    UniqueFd mounted;
     with_context(fmt::format("mount {} on {}", util::quote(m.source.value_or(type)), util::quote(m.destination)), [&] {
         if (detached != nullptr) {
             attach_detached(detached->tree.get(), opts, dest.get());
@@ -182,7 +225,7 @@ void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const
             check(::mount(source.c_str(), target.c_str(), type.c_str(), opts.flags, opts.data.c_str()), "mount");
         }
         // The new mount sits on top of the resolved fd; reopen it by its path to reach it.
-        UniqueFd mounted = open_in_root(root_fd, m.destination, O_PATH);
+        mounted = open_in_root(root_fd, m.destination, O_PATH);
         // runc mounts mqueue without context= and labels its root instead.
         if (type == "mqueue" && !bind) label_mount_root(mounted.get(), label);
         std::string mounted_path = fd_path(mounted.get());
@@ -191,6 +234,8 @@ void mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const
         }
         apply_recursive_attributes(opts, mounted_path, m.destination);
     });
+    if (!readonly_later) mounted.reset();
+    return mounted;
 }
 
 bool host_is_cgroup2() {
@@ -234,44 +279,86 @@ void attach_extra_mounts(int root_fd, const RootfsContext& ctx) {
     }
 }
 
-// The parent of the rootfs mount must not be shared, or pivot_root fails
-// with EINVAL (pivot_root(2) "new_root ... must not have shared propagation").
-void make_parent_private(const std::string& rootfs) {
-    std::string path = rootfs;
-    while (true) {
-        if (::mount(nullptr, path.c_str(), nullptr, MS_PRIVATE, nullptr) == 0) return;
-        if (errno != EINVAL || path == "/") return;
-        auto slash = path.rfind('/');
-        path = slash == 0 ? "/" : path.substr(0, slash);
+bool is_slave_propagation(unsigned long flags) { return (flags & MS_SLAVE) != 0; }
+
+// pivot_root(2) refuses a new root, or a parent of it, with shared
+// propagation, and a shared parent would also carry the rootfs bind back
+// to the host. Only a shared mount is changed (as runc's
+// rootfsParentMountPropagation): to a slave when the config asks for slave
+// propagation, so the host's mounts still reach the container, else to
+// private. A slave mount stays one, keeping the host's mounts flowing in.
+void unshare_rootfs_parent(const std::string& rootfs, unsigned long root_propagation) {
+    auto parent = mount_containing(read_own_mountinfo(), rootfs);
+    if (!parent || !parent->has_optional("shared:")) return;
+    unsigned long flag = is_slave_propagation(root_propagation) ? MS_SLAVE : MS_PRIVATE;
+    check(::mount(nullptr, parent->mount_point.c_str(), nullptr, flag, nullptr),
+          "make the mount {} holding the rootfs {}", util::quote(parent->mount_point),
+          flag == MS_SLAVE ? "a slave" : "private");
+}
+
+// A procfs or sysfs mount left anywhere in the container's mount namespace
+// lets a nested user namespace mount a fresh, unmasked one (the kernel
+// allows it when a fully visible one exists: mount_too_revealing). With
+// pivot_root the old root goes; with --no-pivot it stays under the chroot,
+// so every full procfs and sysfs mount outside the rootfs is detached
+// first, or covered with a tmpfs where that is refused (runc's msMoveRoot).
+void hide_host_pseudo_filesystems(const std::string& rootfs) {
+    for (const auto& m : read_own_mountinfo()) {
+        if (m.root != "/" || (m.fs_type != "proc" && m.fs_type != "sysfs")) continue;
+        if (path_is_within(m.mount_point, rootfs)) continue;
+        const char* path = m.mount_point.c_str();
+        // The namespace is the container's, but its mounts may still be
+        // peers of the host's: nothing done here may travel back.
+        if (::mount(nullptr, path, nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+            if (errno == ENOENT) continue;  // under one detached already
+            throw_errno(errno, "make {} a slave before hiding it", util::quote(m.mount_point));
+        }
+        if (::umount2(path, MNT_DETACH) == 0) continue;
+        if (errno != EINVAL && errno != EPERM) throw_errno(errno, "detach {}", util::quote(m.mount_point));
+        check(::mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "size=0k"),
+              "cover {} with a tmpfs", util::quote(m.mount_point));
     }
+}
+
+void pivot_into(const std::string& rootfs) {
+    // pivot_root(".", ".") stacks the old root on top of the new one;
+    // detaching "." then removes it without needing a directory for it.
+    check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root into {}", rootfs);
+    check(::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make the old root a slave");
+    check(::umount2(".", MNT_DETACH), "detach the old root");
+}
+
+unsigned long root_propagation_of(const oci::Spec& spec) {
+    const auto& linux_cfg = spec.linux;
+    if (!linux_cfg || !linux_cfg->rootfs_propagation) return MS_SLAVE | MS_REC;
+    return propagation_flag(*linux_cfg->rootfs_propagation);
 }
 
 }  // namespace
 
-void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
-    const auto& linux_cfg = spec.linux;
-    std::string propagation = linux_cfg && linux_cfg->rootfs_propagation ? *linux_cfg->rootfs_propagation : "";
-    // runc's default: mounts made by the host may still reach the container, never the reverse.
-    unsigned long root_propagation = propagation.empty() ? (MS_SLAVE | MS_REC) : propagation_flag(propagation);
+PreparedRootfs prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
+    // runc's default: mounts made by the host may still reach the
+    // container, never the reverse. Set on the namespace's "/" first, the
+    // rootfs bind below inherits it.
+    unsigned long root_propagation = root_propagation_of(spec);
     check(::mount(nullptr, "/", nullptr, root_propagation, nullptr), "set propagation of / in the container");
-    make_parent_private(ctx.rootfs);
+    unshare_rootfs_parent(ctx.rootfs, root_propagation);
     check(::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr),
           "bind mount the rootfs {} on itself", ctx.rootfs);
 
     UniqueFd root_fd(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd) throw_errno(errno, "open rootfs {}", ctx.rootfs);
+    PreparedRootfs prepared;
     bool dev_is_bind = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const oci::Mount& m = spec.mounts[i];
-        mount_one(root_fd.get(), m, ctx, find_detached(ctx, i), mount_label(spec));
+        UniqueFd readonly_later = mount_one(root_fd.get(), m, ctx, find_detached(ctx, i), mount_label(spec));
+        if (readonly_later) prepared.readonly_later.push_back(std::move(readonly_later));
         if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
     }
     attach_extra_mounts(root_fd.get(), ctx);
     if (!dev_is_bind) setup_dev(root_fd.get(), spec, ctx.in_user_namespace);
-    if (!propagation.empty()) {
-        check(::mount(nullptr, ctx.rootfs.c_str(), nullptr, root_propagation, nullptr), "set rootfs propagation {}",
-              propagation);
-    }
+    return prepared;
 }
 
 void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx) {
@@ -288,22 +375,33 @@ void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx) {
     for (const auto& path : spec.linux->readonly_paths) make_path_readonly(root_fd.get(), path);
 }
 
-void enter_rootfs(const std::string& rootfs, bool no_pivot) {
+void enter_rootfs(const std::string& rootfs, RootEntry how) {
     check(::chdir(rootfs.c_str()), "chdir to the rootfs {}", rootfs);
-    if (no_pivot) {
-        check(::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr), "move the rootfs {} to /", rootfs);
-        check(::chroot("."), "chroot into the rootfs {}", rootfs);
-    } else {
-        // pivot_root(".", ".") stacks the old root on top of the new one;
-        // detaching "." then removes it without needing a directory for it.
-        check(static_cast<int>(::syscall(SYS_pivot_root, ".", ".")), "pivot_root into {}", rootfs);
-        check(::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make the old root a slave");
-        check(::umount2(".", MNT_DETACH), "detach the old root");
+    switch (how) {
+        case RootEntry::pivot_root: pivot_into(rootfs); break;
+        case RootEntry::move_and_chroot:
+            hide_host_pseudo_filesystems(rootfs);
+            check(::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr), "move the rootfs {} to /", rootfs);
+            check(::chroot("."), "chroot into the rootfs {}", rootfs);
+            break;
+        case RootEntry::chroot_only: check(::chroot("."), "chroot into the rootfs {}", rootfs); break;
     }
     check(::chdir("/"), "chdir to / in the container");
 }
 
-void finish_rootfs(const oci::Spec& spec) {
+void finish_rootfs(const oci::Spec& spec, PreparedRootfs& prepared) {
+    // Shared and unbindable propagation go on "/" only now: the kernel
+    // refuses to pivot onto a shared mount, and set before the pivot they
+    // would reach the host's mount (runc applies them here too; private and
+    // slave were set on the namespace's "/" before the rootfs bind).
+    unsigned long propagation = root_propagation_of(spec);
+    if ((propagation & (MS_PRIVATE | MS_SLAVE)) == 0) {
+        check(::mount(nullptr, "/", nullptr, propagation, nullptr), "set propagation of / (linux.rootfsPropagation)");
+    }
+    for (auto& fd : prepared.readonly_later) {
+        set_mount_attr(fd.get(), MOUNT_ATTR_RDONLY, 0, false, "a read-only tmpfs");
+    }
+    prepared.readonly_later.clear();
     if (!spec.root || !spec.root->readonly.value_or(false)) return;
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno(errno, "open / in the container");

@@ -9,6 +9,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "linux/cgroup/container_view.hpp"
 #include "linux/mount_tree.hpp"
@@ -26,14 +27,26 @@ struct RootfsContext {
     std::span<const DetachedMount> detached = {};
 };
 
+// What prepare_rootfs leaves for finish_rootfs: read-only tmpfs mounts
+// that stay writable until the rootfs is complete.
+struct PreparedRootfs {
+    std::vector<UniqueFd> readonly_later;
+};
+
 // Before pivot_root: propagation, the rootfs bind, every mount, /dev, devices.
-void prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx);
+// Only in a mount namespace of the container's own.
+PreparedRootfs prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx);
 // Sysctls, then masked and read-only paths, resolved inside the rootfs
 // (still before pivot).
 void apply_path_protections(const oci::Spec& spec, const RootfsContext& ctx);
-// pivot_root (or, with no_pivot, MS_MOVE + chroot) into the rootfs.
-void enter_rootfs(const std::string& rootfs, bool no_pivot);
-// After pivot: root.readonly.
-void finish_rootfs(const oci::Spec& spec);
+// How the init makes the rootfs its root: pivot_root in its own mount
+// namespace; with --no-pivot, MS_MOVE onto / and chroot, once every host
+// procfs and sysfs mount is hidden; without a mount namespace of its own
+// (the caller's is shared), chroot alone, so nothing is mounted there.
+enum class RootEntry { pivot_root, move_and_chroot, chroot_only };
+void enter_rootfs(const std::string& rootfs, RootEntry how);
+// After pivot: shared or unbindable rootfsPropagation on "/", the deferred
+// read-only tmpfs mounts, root.readonly.
+void finish_rootfs(const oci::Spec& spec, PreparedRootfs& prepared);
 
 }  // namespace hull::sys
