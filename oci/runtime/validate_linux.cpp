@@ -225,8 +225,10 @@ void validate_without_mount_namespace(const Spec& spec) {
 void detail::validate_linux(const Spec& spec) {
     if (spec.linux) validate_namespace_list(*spec.linux);
     validate_uts(spec);
-    validate_without_mount_namespace(spec);
-    if (!spec.linux) return;
+    if (!spec.linux) {
+        validate_without_mount_namespace(spec);
+        return;
+    }
     const Linux& l = *spec.linux;
     validate_user_mappings(spec);
     validate_time_offsets(spec);
@@ -241,6 +243,7 @@ void detail::validate_linux(const Spec& spec) {
     if (l.intel_rdt) validate_intel_rdt(*l.intel_rdt);
     validate_path_list("maskedPaths", l.masked_paths);
     validate_path_list("readonlyPaths", l.readonly_paths);
+    validate_without_mount_namespace(spec);
 }
 
 }  // namespace hull::oci

@@ -308,3 +308,32 @@ TEST_CASE("validate: maskedPaths and readonlyPaths are absolute") {
     CHECK(validation_error(R"({"linux": {"readonlyPaths": [""]}})") ==
           R"(config.json: linux.readonlyPaths[0]: "" is not an absolute path)");
 }
+
+TEST_CASE("validate: without a mount namespace nothing that needs a mount is accepted") {
+    // Everything else that would need one taken away, so each field is the first failure.
+    const std::string none = R"("hostname": null, "mounts": [], "root": {"path": "rootfs", "readonly": false})";
+    const std::string ns = R"("namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "network"}])";
+    auto config = [&](const std::string& linux_extra, const std::string& top = "") {
+        return "{" + none + top + R"(, "linux": {)" + ns + R"(, "maskedPaths": [], "readonlyPaths": [])" + linux_extra +
+               "}}";
+    };
+    CHECK(validation_error(config("")) == kOk);
+    CHECK(validation_error(R"({"hostname": null, "mounts": [{"destination": "/proc", "type": "proc"}],
+          "linux": {"namespaces": [{"type": "pid"}]}})") ==
+          "config.json: mounts: needs a mount namespace in linux.namespaces: without one the mounts would be made in the "
+          "caller's");
+    CHECK(validation_error(R"({"hostname": null, "mounts": [], "root": {"path": "r", "readonly": true}, "linux": {)" + ns + "}}") ==
+          "config.json: root.readonly: needs a mount namespace in linux.namespaces");
+    CHECK(validation_error(config(R"(, "maskedPaths": ["/proc/kcore"])")) ==
+          "config.json: linux.maskedPaths: needs a mount namespace in linux.namespaces");
+    CHECK(validation_error(config(R"(, "readonlyPaths": ["/proc/sys"])")) ==
+          "config.json: linux.readonlyPaths: needs a mount namespace in linux.namespaces");
+    CHECK(validation_error(config(R"(, "devices": [{"path": "/dev/x", "type": "c", "major": 1, "minor": 3}])")) ==
+          "config.json: linux.devices: needs a mount namespace in linux.namespaces");
+    CHECK(validation_error(config(R"(, "rootfsPropagation": "shared")")) ==
+          "config.json: linux.rootfsPropagation: needs a mount namespace in linux.namespaces");
+    CHECK(validation_error(config(R"(, "sysctl": {"net.ipv4.ip_forward": "1"})")) ==
+          "config.json: linux.sysctl: needs a mount namespace in linux.namespaces");
+    // A mount namespace joined by path is the container's own.
+    CHECK(validation_error(R"({"hostname": null, "linux": {"namespaces": [{"type": "mount", "path": "/proc/1/ns/mnt"}]}})") == kOk);
+}
