@@ -308,7 +308,7 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     if (plan.pid_join_fd) check(::setns(plan.pid_join_fd.get(), CLONE_NEWPID), "join pid namespace");
 
     // Named, not a structured binding: clang 14 cannot capture those in a lambda.
-    auto sync_pair = SyncSocket::make_pair();
+    auto sync_pair = SyncSocket::make_pair(SyncProtocol::create);
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     std::string session_keyring = options.no_new_keyring ? "" : sys::session_keyring_name(options.id);

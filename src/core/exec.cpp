@@ -288,7 +288,7 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     UniqueFd host_proc = util::open_fd("/proc", O_PATH | O_DIRECTORY);
     UniqueFd init_root;
     if (!(namespaces & CLONE_NEWNS)) init_root = open_init_root(host_proc.get(), target);
-    auto sync_pair = SyncSocket::make_pair();
+    auto sync_pair = SyncSocket::make_pair(SyncProtocol::exec);
     SyncSocket& parent_sync = sync_pair.first;
     SyncSocket& child_sync = sync_pair.second;
     ChildContext ctx{target.spec,     process, child_sync, target.init, host_proc.get(), seccomp ? &*seccomp : nullptr,

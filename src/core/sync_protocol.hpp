@@ -1,6 +1,8 @@
-// The create-time protocol between `hull create` (the parent) and the
-// container's init (the child), over a SOCK_SEQPACKET socketpair.
+// The protocol between hull (the parent: `create` or `exec`) and the
+// process it cloned (the child: the container's init, or the process
+// `exec` starts), over a SOCK_SEQPACKET socketpair.
 //
+// create (SyncProtocol::create):
 //  step | sender | message              | what happens in between
 //  -----+--------+----------------------+------------------------------------------------
 //   1   | parent | parent_setup_done    | the parent wrote uid_map/gid_map (new user
@@ -20,12 +22,27 @@
 //   6   | parent | seccomp_listener_done| the agent has the fd; the child goes on
 //   7   | child  | ready                | the child is blocked opening the exec FIFO;
 //       |        |                      | the parent writes state.json and exits 0
+//
+// exec (SyncProtocol::exec):
+//   1   | parent | parent_setup_done    | the parent put the child in the container's cgroups;
+//       |        |                      | the child joins the container's namespaces
+//   2   | child  | console_master + fd  | only with a terminal, as create's step 4
+//   3   | child  | seccomp_listener + fd| only when the filter notifies, as create's step 5
+//   4   | parent | seccomp_listener_done| as create's step 6
+//   end | child  | (end of file)        | the child's execve closed its end (close-on-exec):
+//       |        |                      | the process runs
+//
 //  any  | child  | error                | payload: the message, err: errno; the child exits
 //
-// Each side tracks the step it expects (SyncPhase) and refuses a message
-// arriving out of order, so a confused or compromised peer cannot skip a step.
+// Both ends track the protocol's phase (SyncPhase, the last message) and
+// refuse a message that may not come next, or that comes from the wrong
+// side, whether sending or receiving: a confused or compromised peer cannot
+// skip a step. A payload of any size (the state JSON of a container with
+// large annotations) is carried in packets of at most kSyncPacket bytes; a
+// packet the receiver would truncate is an error, never silently cut.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +66,34 @@ enum class SyncType : std::uint32_t {
 
 std::string_view sync_type_name(SyncType type);
 
+enum class SyncProtocol { create, exec };
+enum class SyncSide { parent, child };
+
+// Where a conversation stands: the last message exchanged (start before
+// any; failed after an error).
+enum class SyncPhase {
+    start,
+    parent_setup_done,
+    mounts_ready,
+    continue_setup,
+    console_master,
+    seccomp_listener,
+    seccomp_listener_done,
+    ready,
+    failed,
+};
+
+std::string_view sync_phase_name(SyncPhase phase);
+
+// The phase after `type` sent by `sender` in `phase`, or nullopt when the
+// protocol does not allow it there (the table above).
+std::optional<SyncPhase> next_sync_phase(SyncProtocol protocol, SyncPhase phase, SyncType type, SyncSide sender);
+
+// The largest packet on the socket; longer payloads are split.
+inline constexpr std::size_t kSyncPacket = 32 * 1024;
+// The largest payload carried at all (a state JSON far beyond any real one).
+inline constexpr std::size_t kSyncMaxPayload = 64 * 1024 * 1024;
+
 struct SyncMessage {
     SyncType type{};
     std::int32_t err = 0;          // errno for SyncType::error
@@ -59,9 +104,11 @@ struct SyncMessage {
 
 class SyncSocket {
 public:
-    explicit SyncSocket(UniqueFd fd) : fd_(std::move(fd)) {}
-    // A SOCK_SEQPACKET socketpair, both ends close-on-exec.
-    static std::pair<SyncSocket, SyncSocket> make_pair();
+    SyncSocket(UniqueFd fd, SyncProtocol protocol, SyncSide side)
+        : fd_(std::move(fd)), protocol_(protocol), side_(side) {}
+    // A SOCK_SEQPACKET socketpair, both ends close-on-exec: the parent's
+    // end first, the child's second.
+    static std::pair<SyncSocket, SyncSocket> make_pair(SyncProtocol protocol);
 
     void send(SyncType type, std::string_view payload = {}, int fd = -1) const;
     // The error with its errno and exit status, for the parent to rethrow.
@@ -69,12 +116,22 @@ public:
     // Blocks for the next message; nullopt when the peer closed its end.
     std::optional<SyncMessage> receive() const;
     int fd() const noexcept { return fd_.get(); }
+    SyncPhase phase() const noexcept { return phase_; }
     void close() { fd_.reset(); }
 
 private:
+    void advance(SyncType type, SyncSide sender) const;
     void send_message(SyncType type, std::string_view payload, int fd, std::int32_t err,
                       std::int32_t exit_status) const;
+    void receive_rest(std::string& payload, std::size_t size) const;
+
     UniqueFd fd_;
+    SyncProtocol protocol_;
+    SyncSide side_;
+    // Protocol bookkeeping, advanced by every message sent or received on
+    // this end; sending and receiving stay const for the call sites that
+    // hold the socket by const reference.
+    mutable SyncPhase phase_ = SyncPhase::start;
 };
 
 // Receives the next message and checks it is `expected` (or an error, which

@@ -93,3 +93,18 @@ teardown() { lifecycle_teardown; }
   [[ "$output" == "0 1 2 3 4 "* ]] || [[ "$output" == "0 1 2 3 "* ]]
   [[ "$output" != *" 5 "* ]]
 }
+
+@test "create hands every hook the whole state JSON, however large the annotations" {
+  make_bundle "$BUNDLE" true
+  # ~200 KiB of annotations: more than one packet of the sync socket.
+  jq -n '[range(2000) | {key: "hulltest.\(.)", value: ("v" * 100)}] | from_entries' >"$TEST_DIR/annotations.json"
+  hook() { jq -n --arg out "$TEST_DIR/$1.out" \
+    '{path: "/bin/sh", args: ["sh", "-c", "jq -e \".annotations | length\" > \($out) 2>&1"]}'; }
+  update_config "$BUNDLE" --slurpfile a "$TEST_DIR/annotations.json" \
+    --argjson cr "$(hook createRuntime)" --argjson cc "$(hook createContainer)" \
+    '.annotations = $a[0] | .hooks = {createRuntime: [$cr], createContainer: [$cc]}'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "run failed ($status): $output"
+  [ "$(cat "$TEST_DIR/createRuntime.out")" = 2000 ] || fail "createRuntime: $(cat "$TEST_DIR/createRuntime.out")"
+  [ "$(cat "$TEST_DIR/createContainer.out")" = 2000 ] || fail "createContainer: $(cat "$TEST_DIR/createContainer.out")"
+}
