@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
-# Namespaces created new or joined by path; sysctl, --no-pivot, devices.
+# Namespaces created new or joined by path; sysctl, pivot_root and --no-pivot, devices.
+
+bats_require_minimum_version 1.5.0
 
 load lifecycle_setup
 
@@ -41,11 +43,54 @@ teardown() { lifecycle_teardown; }
   [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host" ]
 }
 
-@test "--no-pivot runs the container with MS_MOVE and chroot" {
-  make_bundle "$BUNDLE" sh -c 'ls / | head -3; echo ok'
-  run runtime run --no-pivot --bundle "$BUNDLE" "$ID"
+# How the root was switched cannot be read from /proc/PID/mountinfo: the
+# kernel lists only the mounts reachable from the reader's root, which is the
+# rootfs after pivot_root and after --no-pivot's MS_MOVE + chroot alike. What
+# differs is what lies beneath the rootfs in the container's mount namespace.
+# Entering a mount namespace lands on the topmost mount on its "/" (the
+# rootfs); once that is detached, the next entry lands on the mount below:
+# after pivot_root the namespace's bare initial root (the old root was
+# detached), after MS_MOVE the host's old root with its mounts, /dev/shm and
+# TEST_DIR among them. Both steps run from the host.
+
+# detach_container_root PID: lazily unmounts "/" in PID's mount namespace
+# (with the rootfs's busybox umount). The container's processes keep their
+# root; only later entries into the namespace see what was beneath it.
+detach_container_root() {
+  nsenter --mount="/proc/$1/ns/mnt" /bin/busybox umount -l /
+}
+
+# cat_beneath PID FILE: FILE as found in PID's mount namespace once its root
+# is detached, read by the host's cat (which only the host's old root has).
+cat_beneath() {
+  nsenter --mount="/proc/$1/ns/mnt" cat "$2"
+}
+
+@test "--no-pivot switches the root with MS_MOVE and chroot: the host's old root stays beneath the rootfs" {
+  make_bundle "$BUNDLE" sleep 100
+  echo "old root" >"$TEST_DIR/marker"
+  runtime run -d --no-pivot --bundle "$BUNDLE" "$ID"
+  pid=$(runtime state "$ID" | jq .pid)
+  # The container's root is its rootfs: the host's file is out of its sight.
+  run runtime exec "$ID" test -e "$TEST_DIR/marker"
+  [ "$status" -eq 1 ]
+  detach_container_root "$pid"
+  run cat_beneath "$pid" "$TEST_DIR/marker"
   [ "$status" -eq 0 ]
-  [ "${lines[-1]}" = ok ]
+  [ "$output" = "old root" ]
+}
+
+@test "pivot_root (without --no-pivot) leaves nothing of the host's root in the container's mount namespace" {
+  make_bundle "$BUNDLE" sleep 100
+  echo "old root" >"$TEST_DIR/marker"
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  pid=$(runtime state "$ID" | jq .pid)
+  run runtime exec "$ID" test -e "$TEST_DIR/marker"
+  [ "$status" -eq 1 ]
+  detach_container_root "$pid"
+  # Beneath is the namespace's initial root: no cat, no marker.
+  run ! cat_beneath "$pid" "$TEST_DIR/marker"
+  [[ "$output" != *"old root"* ]]
 }
 
 @test "linux.devices are created with their type, numbers and mode" {
