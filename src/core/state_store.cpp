@@ -30,8 +30,8 @@ void lock_dir(int fd, const std::string& path) {
     }
 }
 
-// Removes every entry of a directory (no subdirectories are expected, but a
-// stray one is removed too), then the directory itself.
+// Removes every entry of a directory, subdirectories (notify/) included,
+// then the directory itself.
 void remove_tree_at(int parent_fd, const std::string& name) {
     int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {

@@ -1,9 +1,18 @@
-// The state root (--root, default /run/hull): one directory per container,
-// mode 0700, holding
-//   state.json   the ContainerRecord, written atomically (rename into place)
-//   config.json  the config the container was created from (exec and update read it)
-//   exec.fifo    exists while the container is "created"; `start` opens it
-// A lock (flock on the container directory) serialises commands on one id.
+// The state root (--root, default /run/hull, made 0700 with its parents when
+// missing; docs/process-model.md "The state root"): one directory per
+// container, named by its id, mode 0700, holding
+//   state.json   the ContainerRecord, written atomically (state.json.tmp,
+//                fsync, rename into place)
+//   config.json  the config.json text create parsed; exec and update read
+//                it, update writes it back with the merged resources
+//   exec.fifo    from create until `start` released the init: while it is
+//                there (and the init lives) the container is "created"
+//   notify/      with --notify-socket only: the socket bound into the
+//                container at /run/notify (notify_socket.hpp)
+// Beside the containers' directories, `.seccomp:cache/` (no valid id can
+// name it) holds the compiled seccomp filters (linux/seccomp/cache.hpp).
+// A lock (flock on the container directory, held as long as its ContainerDir
+// lives) serialises commands on one id.
 #pragma once
 
 #include <sys/types.h>
@@ -27,16 +36,18 @@ struct ContainerRecord {
     std::string rootfs;
     std::string created;   // RFC 3339 with nanoseconds
     std::uint32_t owner = 0;
-    pid_t init_pid = 0;
+    pid_t init_pid = 0;                 // 0 until the init is cloned
     std::uint64_t init_start_time = 0;  // with the pid, survives pid reuse
-    bool setup_done = false;            // false while create is still running
+    bool setup_done = false;            // set once the init is ready; false after a killed create
     bool no_new_keyring = false;        // created with --no-new-keyring: exec joins no keyring either
     oci::json::Object annotations;
+    // No paths: the container has no cgroups (--cgroup-manager disabled, or a
+    // rootless create that could not make them and was asked for no limits).
     sys::cgroup::SavedCgroups cgroups;
     // The poststart and poststop hooks, kept here so that start and delete
     // need not parse config.json (tens of KB with a seccomp profile).
     // nullopt in the records of hulls before it: config.json has them then.
-    std::optional<oci::Hooks> hooks;  // empty: the container has none (--cgroup-manager disabled)
+    std::optional<oci::Hooks> hooks;
 };
 
 std::string record_to_json(const ContainerRecord& record);
@@ -55,7 +66,8 @@ public:
 
     // Creates the root (0700) if missing.
     void ensure_exists() const;
-    // Sorted ids of the containers in the root.
+    // Sorted names of the root's directories: the containers' ids, and
+    // `.seccomp:cache`, which open() refuses as an id (list skips it).
     std::vector<std::string> list_ids() const;
     // Creates and locks a new container directory; fails if the id exists.
     ContainerDir create(const std::string& id) const;

@@ -1,9 +1,13 @@
-// cgroups behind one interface (DESIGN.md "cgroups"): cgroupfs v1 (and the
-// hybrid layout, where a v2 hierarchy sits beside the v1 controllers), pure
-// cgroup v2, and systemd transient scopes. `create` drives a Manager through
-//   prepare() -> clone (into clone_fd() on v2) -> enter(pid) -> set(resources)
-// and saves state() in state.json; later commands rebuild the Manager from
-// that saved state with load_manager, never from config.json.
+// cgroups behind one interface (docs/process-model.md "cgroups"): the
+// cgroupfs driver (every v1 hierarchy, the hybrid layout where a v2
+// hierarchy sits beside them, and pure cgroup v2) and the systemd driver
+// (a transient scope). `create` drives a Manager through
+//   make_manager -> saved() into state.json (before any directory exists,
+//   so `delete --force` after a killed create finds them) -> prepare() ->
+//   clone (into clone_fd() on a unified host) -> enter(pid) ->
+//   set(resources) -> set_devices(devices)
+// Later commands rebuild it with load_manager from the SavedCgroups in
+// state.json, never from config.json.
 #pragma once
 
 #include <sys/types.h>
@@ -26,7 +30,9 @@ namespace hull::sys::cgroup {
 struct SavedCgroups {
     std::string driver;  // "cgroupfs" or "systemd"
     std::map<std::string, std::string> paths;
-    std::string systemd_unit;  // "hull-ID.scope" with the systemd driver
+    // The systemd driver's unit: PREFIX-NAME.scope from "slice:prefix:name"
+    // (hull-ID.scope by default), or NAME when it is a slice; empty with cgroupfs.
+    std::string systemd_unit;
     bool operator==(const SavedCgroups&) const = default;
 };
 
@@ -45,26 +51,35 @@ public:
     Manager(const Manager&) = delete;
     Manager& operator=(const Manager&) = delete;
 
-    // Creates the directories (cgroupfs). Before the init is cloned.
+    // Creates the directories in every hierarchy, before the init is cloned.
+    // The systemd driver makes none here: they come with its scope, in enter().
     virtual void prepare() = 0;
-    // A directory fd for clone3's CLONE_INTO_CGROUP (v2), or -1.
+    // A directory fd for clone3's CLONE_INTO_CGROUP, or -1: only the cgroupfs
+    // driver on a unified host, where the v2 directory is the only one.
     virtual int clone_fd() const { return -1; }
-    // Moves pid into every hierarchy (the systemd driver starts its scope here).
+    // Moves pid into every hierarchy (the systemd driver first starts its
+    // scope with pid in it, then makes the directories systemd does not).
     virtual void enter(pid_t pid) = 0;
-    // Applies linux.resources but the device list; on `update`, fields
-    // absent from r are unchanged.
+    // Applies linux.resources but the device list: only the fields r sets
+    // are written, the others stay as they are. `update` passes the config's
+    // resources merged with its changes (core/resources_update.hpp).
     virtual void set(const oci::Resources& r) = 0;
-    // Applies linux.resources.devices (with runc's default devices), once, at create.
+    // Applies linux.resources.devices, runc's default devices appended: at
+    // create and again at every update (v1: only the differences are
+    // written; v2: the eBPF program is replaced atomically).
     virtual void set_devices(const std::vector<oci::DeviceRule>& rules) = 0;
     // Freezes or thaws and waits until the kernel reports the new state.
     virtual void freeze(bool frozen) = 0;
     virtual bool frozen() const = 0;
     // Every process in the container's cgroups (recursively).
     virtual std::vector<pid_t> pids() const = 0;
-    // Signals every process (cgroup.kill for SIGKILL on v2 kernels that have it).
+    // Signals every process: SIGKILL through cgroup.kill where the v2
+    // directory has it, else pid by pid with the cgroup frozen meanwhile (when
+    // there is a freezer), so nothing forks between listing and signalling.
     virtual void kill_all(int signal) = 0;
     virtual Stats stats() const = 0;
-    // Removes the cgroups; what is still running there must be killed first.
+    // Removes the cgroups in every hierarchy, sub-cgroups first; what still
+    // runs there must be killed first. The systemd driver stops its scope first.
     virtual void destroy() = 0;
     virtual SavedCgroups saved() const = 0;
 };
