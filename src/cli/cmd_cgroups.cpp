@@ -103,7 +103,7 @@ int run_ps(const Context& ctx, const ParsedArgs& args) {
     if (format != "table" && format != "json") throw_error("ps: invalid --format {}: expected table or json", format);
     auto pids = core::container_pids(core::StateRoot(ctx.global.root), pos[0]);
     if (format == "json") {
-        // containerd parses a JSON array of host pids (ENGINES.md).
+        // containerd parses a JSON array of host pids (docs/engines.md "The calls").
         oci::json::Writer w;
         w.begin_array();
         for (pid_t pid : pids) w.integer(pid);

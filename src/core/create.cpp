@@ -339,7 +339,8 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     record.setup_done = true;
     dir.save(record);
     if (!options.pid_file.empty()) {
-        // containerd parses it with strconv.Atoi: no trailing newline (ENGINES.md).
+        // containerd parses it with strconv.Atoi: no trailing newline
+        // (docs/engines.md "Exit status and output").
         util::write_file_atomic(options.pid_file, std::to_string(child.pid), 0644);
     }
     cleanup.dismiss();

@@ -1,5 +1,5 @@
 // The container init: what the cloned child does, in order, from the clone
-// to the execve of process.args (DESIGN.md "The process model", step 3).
+// to the execve of process.args (docs/process-model.md "The init, step by step").
 #pragma once
 
 #include <map>

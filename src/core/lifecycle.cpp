@@ -151,7 +151,8 @@ void kill_container(const StateRoot& root, const std::string& id, int signal, bo
     ContainerRecord record = dir.load();
     auto init = open_init(record);
     if (!init) {
-        // containerd's shim treats this text as "already finished" (ENGINES.md); --all is 0 then.
+        // containerd's shim treats this text as "already finished"; --all is 0 then
+        // (docs/engines.md "Errors").
         if (all) return;
         throw_error("container not running");
     }
@@ -165,7 +166,7 @@ void kill_container(const StateRoot& root, const std::string& id, int signal, bo
 void delete_container(const StateRoot& root, const std::string& id, bool force, const util::Logger& log) {
     auto dir = root.try_open(id);
     if (!dir) {
-        if (force) return;  // ENGINES.md: `delete --force` of an unknown id exits 0
+        if (force) return;  // `delete --force` of an unknown id exits 0 (docs/engines.md "Errors")
         throw_error("container {} does not exist", util::quote(id));
     }
     auto record = dir->try_load();

@@ -9,7 +9,7 @@ const char* Error::what() const noexcept {
     if (what_.empty()) {
         what_ = errno_ != 0 ? message_ + ": " + std::strerror(errno_) : message_;
         // runc prints lower-case errno texts ("permission denied"); so do we,
-        // because engines match on them (ENGINES.md "Errors").
+        // because engines match on them (docs/engines.md "Errors").
         if (errno_ != 0) {
             auto tail = what_.size() - std::strlen(std::strerror(errno_));
             if (tail < what_.size()) {

@@ -3,7 +3,7 @@
 // Without --log, lines go to stderr as text. With --log FILE they are appended
 // to FILE; with --log-format json each is one line
 //   {"level":"error","msg":"…","time":"2026-11-23T05:51:44Z"}
-// which is what conmon and the containerd shims parse (ENGINES.md "Errors").
+// which is what conmon and the containerd shims parse (docs/engines.md "Errors").
 #pragma once
 
 #include <string_view>

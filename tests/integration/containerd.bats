@@ -3,7 +3,7 @@
 # io.containerd.runc.v2 shim drive it through ctr (BinaryName = the runtime,
 # as a containerd config's runtime options or `ctr run --runc-binary` set it):
 # create/start/delete with the shim's --log JSON, exec, pause/resume, ps,
-# kill and a terminal (ctr 1.6 has no `tasks update`) (ENGINES.md, "containerd").
+# kill and a terminal (ctr 1.6 has no `tasks update`) (docs/engines.md, "containerd").
 #
 # Each test starts its own containerd: root, state, sockets and the runtime's
 # state root live in the test's directory, the containerd namespace and the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The hull binary loads nothing beyond libc, libstdc++/libgcc, yajl,
 # libseccomp and libcap: every shared library costs start-up time on every
-# container (DESIGN.md).
+# container (docs/architecture.md, "What `hull` links, and why").
 
 load helpers
 

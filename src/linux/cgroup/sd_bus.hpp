@@ -1,11 +1,12 @@
 // A small RAII face over the sd-bus calls the systemd cgroup driver makes.
 //
 // libsystemd is loaded with dlopen when a bus is opened, never linked:
-// every shared library costs start-up time on every container (DESIGN.md),
-// and only --systemd-cgroup needs this one. The entry points are resolved
-// into a table owned by the Bus (and shared by its messages and matches),
-// so nothing here is global. A static hull cannot dlopen a glibc library,
-// so there the driver is compiled out and opening a bus says so.
+// every shared library costs start-up time on every container, and only
+// --systemd-cgroup needs this one (docs/architecture.md "What `hull` links,
+// and why"). The entry points are resolved into a table owned by the Bus
+// (and shared by its messages and matches), so nothing here is global. A
+// static hull cannot dlopen a glibc library, so there the driver is
+// compiled out and opening a bus says so.
 #pragma once
 
 #include <chrono>
