@@ -19,7 +19,8 @@ UniqueFd open_fd(const std::string& path, int flags, unsigned mode) {
 
 void make_directories(const std::string& path, unsigned mode) {
     if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return;
-    std::string partial;
+    // A relative path stays relative: "rel/dir" must not become "/rel/dir".
+    std::string partial = path.starts_with('/') ? "" : ".";
     std::size_t start = 0;
     while (start < path.size()) {
         std::size_t end = path.find('/', start);
