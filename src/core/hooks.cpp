@@ -17,6 +17,7 @@
 #include "linux/signals.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/strings.hpp"
 
 namespace hull::core {
@@ -278,6 +279,17 @@ HookSpec hook_spec(const oci::Hook& hook) {
 
 void run_hooks(const std::vector<oci::Hook>& hooks, std::string_view kind, std::string_view state_json) {
     for (std::size_t i = 0; i < hooks.size(); ++i) run_hook(hook_spec(hooks[i]), state_json, kind, i);
+}
+
+void run_hooks_warning_on_failure(const std::vector<oci::Hook>& hooks, std::string_view kind,
+                                  std::string_view state_json, const util::Logger& log) {
+    for (std::size_t i = 0; i < hooks.size(); ++i) {
+        try {
+            run_hook(hook_spec(hooks[i]), state_json, kind, i);
+        } catch (const Error& e) {
+            log.warning(e.what());
+        }
+    }
 }
 
 }  // namespace hull::core

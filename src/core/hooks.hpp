@@ -12,6 +12,9 @@
 namespace hull::oci {
 struct Hook;
 }
+namespace hull::util {
+class Logger;
+}
 
 namespace hull::core {
 
@@ -38,5 +41,11 @@ std::vector<std::string> runtime_environment();
 // own environment, as in runc (an empty one stays empty).
 HookSpec hook_spec(const oci::Hook& hook);
 void run_hooks(const std::vector<oci::Hook>& hooks, std::string_view kind, std::string_view state_json);
+// For the kinds whose failure is a warning (poststart, poststop): every hook
+// runs, each failure is logged as a warning naming the hook, and the caller
+// goes on (runtime.md "Warnings": the operation continues as if none had
+// been logged).
+void run_hooks_warning_on_failure(const std::vector<oci::Hook>& hooks, std::string_view kind,
+                                  std::string_view state_json, const util::Logger& log);
 
 }  // namespace hull::core

@@ -113,13 +113,11 @@ Released release(const StateRoot& root, const std::string& id, const util::Logge
     }
     release_init(dir, record);
     oci::Hooks hooks = saved_hooks(dir, record);
+    // A failing poststart hook is a warning and the container keeps running
+    // (hull-create(8)), the rule of runtime-spec 1.0.2 to 1.2 (runtime.md
+    // "Lifecycle" step 9); 1.3 makes it an error that stops the container.
     if (!hooks.poststart.empty()) {
-        // runtime.md "Start": a failing poststart hook is logged, the container keeps running.
-        try {
-            run_hooks(hooks.poststart, "poststart", state_json(record, Status::running, false));
-        } catch (const Error& e) {
-            log.warning(e.what());
-        }
+        run_hooks_warning_on_failure(hooks.poststart, "poststart", state_json(record, Status::running, false), log);
     }
     return Released{std::move(record), std::move(init), std::move(relay)};
 }
@@ -189,13 +187,10 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
         log.debug("delete {}: no saved config: {}", id, e.what());
     }
     dir->remove();
+    // runtime.md "Lifecycle" step 13: a failing poststop hook is a warning;
+    // the hooks after it run and the delete stands.
     if (hooks && !hooks->poststop.empty()) {
-        // runtime.md "Delete": poststop failures are logged, the delete stands.
-        try {
-            run_hooks(hooks->poststop, "poststop", state_json(*record, Status::stopped, false));
-        } catch (const Error& e) {
-            log.warning(e.what());
-        }
+        run_hooks_warning_on_failure(hooks->poststop, "poststop", state_json(*record, Status::stopped, false), log);
     }
 }
 

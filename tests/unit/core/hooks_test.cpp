@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include "core/hooks.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/log.hpp"
 
 using hull::core::HookSpec;
 using hull::core::run_hook;
@@ -122,6 +125,30 @@ TEST_CASE("hooks: run_hooks stops at the first failure and numbers the hooks") {
     } catch (const hull::Error& e) {
         CHECK(std::string(e.what()) == "createRuntime hook #1 \"/bin/sh\": exit status 5");
     }
+}
+
+TEST_CASE("hooks: with failures as warnings every hook runs and each failure is logged") {
+    ScratchFile out;
+    auto hook = [](std::string path, std::vector<std::string> args) {
+        hull::oci::Hook h;
+        h.path = std::move(path);
+        h.args = std::move(args);
+        h.env = std::vector<std::string>{};
+        return h;
+    };
+    std::vector<hull::oci::Hook> hooks = {hook("/bin/false", {"false"}),
+                                          hook("/bin/sh", {"sh", "-c", "echo 1 >> " + out.path}),
+                                          hook("/nonexistent", {}),
+                                          hook("/bin/sh", {"sh", "-c", "echo 3 >> " + out.path})};
+    hull::UniqueFd log_fd(::memfd_create("log", MFD_CLOEXEC));
+    hull::util::Logger log(hull::UniqueFd(::dup(log_fd.get())), hull::util::LogFormat::text, false);
+    hull::core::run_hooks_warning_on_failure(hooks, "poststop", "{}", log);
+    CHECK(slurp(out.path) == "1\n3\n");
+    ::lseek(log_fd.get(), 0, SEEK_SET);
+    std::string text = hull::util::read_fd(log_fd.get(), 1 << 20, "log");
+    CHECK(text.find(R"(level=warning msg="poststop hook #0 \"/bin/false\": exit status 1")") != std::string::npos);
+    CHECK(text.find(R"(poststop hook #2 \"/nonexistent\": exec: no such file or directory")") != std::string::npos);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 2);
 }
 
 TEST_CASE("hooks: a hook past its timeout is killed") {
