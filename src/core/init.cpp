@@ -103,6 +103,16 @@ sys::RootEntry root_entry(const InitContext& ctx) {
     return ctx.no_pivot ? sys::RootEntry::move_and_chroot : sys::RootEntry::pivot_root;
 }
 
+// config.md "CreateContainer Hooks": in the container's namespaces, after
+// its mounts and before pivot_root. They run from the rootfs, as runc's
+// do (prepareRootfs chdirs there first): hooks with relative paths rely
+// on it.
+void run_create_container_hooks(const InitContext& ctx, std::string_view state) {
+    if (!ctx.spec.hooks || ctx.spec.hooks->create_container.empty()) return;
+    check(::chdir(ctx.rootfs.c_str()), "chdir to the rootfs {} for the createContainer hooks", ctx.rootfs);
+    run_hooks(ctx.spec.hooks->create_container, "createContainer", state);
+}
+
 void init_sequence(InitContext& ctx) {
     const oci::Spec& spec = ctx.spec;
     // `run` blocks the signals it forwards; the container must start with none blocked.
@@ -139,7 +149,7 @@ void init_sequence(InitContext& ctx) {
     if (ctx.mount_namespace) prepared = sys::prepare_rootfs(spec, rootfs);
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);
-    if (spec.hooks) run_hooks(spec.hooks->create_container, "createContainer", go.payload);
+    run_create_container_hooks(ctx, go.payload);
     if (ctx.mount_namespace) sys::apply_path_protections(spec, rootfs);
     sys::enter_rootfs(ctx.rootfs, root_entry(ctx));
     const auto& process = *spec.process;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Hooks (config.md "POSIX-platform Hooks", runtime.md "Lifecycle"): what a
-# failing hook stops and what it does not.
+# failing hook stops and what it does not, where createContainer runs.
 # run.bats has their order and environment, namespaces.bats the
 # createContainer hook's mount namespace.
 
@@ -63,4 +63,16 @@ assert_warned_and_ran() {
   [ "$status" -ne 0 ]
   [ ! -e "$TEST_DIR/a" ]
   [ -z "$(ls "$TEST_ROOT")" ]
+}
+
+@test "the createContainer hook runs with the rootfs as its working directory, as runc's" {
+  make_bundle "$BUNDLE" true
+  # A relative path in a hook resolves inside the rootfs (before pivot_root).
+  update_config "$BUNDLE" --arg out "$TEST_DIR/cwd" \
+    '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "pwd > \($out); [ -x bin/busybox ] && echo relative >> \($out); true"]}]'
+  # From a directory that is neither the rootfs nor the bundle.
+  (cd "$TEST_DIR" && "$RUNTIME_BIN" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID")
+  run cat "$TEST_DIR/cwd"
+  [ "${lines[0]}" = "$BUNDLE/rootfs" ]
+  [ "${lines[1]}" = relative ]
 }
