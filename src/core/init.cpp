@@ -113,6 +113,19 @@ void run_create_container_hooks(const InitContext& ctx, std::string_view state) 
     run_hooks(ctx.spec.hooks->create_container, "createContainer", state);
 }
 
+// config.md "StartContainer Hooks": they run in the container, so under its
+// seccomp filter, as runc's do (it loads the filter before the exec fifo).
+// With noNewPrivileges and no notify the filter's point is the execve,
+// after them: then it goes in here, before them. Returns the filter
+// exec_process has still to load.
+ProcessSeccomp run_start_container_hooks(const InitContext& ctx, std::string_view state) {
+    ProcessSeccomp at_exec{ctx.seccomp, nullptr};
+    if (!ctx.spec.hooks || ctx.spec.hooks->start_container.empty()) return at_exec;
+    load_seccomp_at(SeccompPoint::before_exec, *ctx.spec.process, at_exec);
+    run_hooks(ctx.spec.hooks->start_container, "startContainer", state);
+    return {};
+}
+
 void init_sequence(InitContext& ctx) {
     const oci::Spec& spec = ctx.spec;
     // `run` blocks the signals it forwards; the container must start with none blocked.
@@ -172,8 +185,8 @@ void init_sequence(InitContext& ctx) {
     ctx.sync.send(SyncType::ready);
     ctx.sync.close();
     wait_for_start(ctx);
-    if (spec.hooks) run_hooks(spec.hooks->start_container, "startContainer", go.payload);
-    exec_process(process, executable, ctx.preserve_fds, {ctx.seccomp, nullptr});
+    ProcessSeccomp at_exec = run_start_container_hooks(ctx, go.payload);
+    exec_process(process, executable, ctx.preserve_fds, at_exec);
 }
 
 }  // namespace

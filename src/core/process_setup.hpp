@@ -32,9 +32,10 @@ void send_console(const oci::Process& process, const SyncSocket& sync, bool bind
 // no_new_privileges seccomp(2) needs CAP_SYS_ADMIN, so the filter goes in
 // before the credentials change takes that away (and hull's remaining
 // steps run under it); with no_new_privileges as late as possible, so the
-// fewest of hull's own syscalls meet it: right before execve, or, when it
-// notifies, before the process reports ready, because the listener must
-// reach the agent while the parent still waits.
+// fewest of hull's own syscalls meet it: right before execve (in the init,
+// before the startContainer hooks, which run in the container and so under
+// its filter), or, when it notifies, before the process reports ready,
+// because the listener must reach the agent while the parent still waits.
 enum class SeccompPoint { before_credentials, before_ready, before_exec };
 struct ProcessSeccomp {
     const sys::seccomp::Filter* filter = nullptr;  // none: no linux.seccomp

@@ -2,7 +2,8 @@
 # Hooks (config.md "POSIX-platform Hooks", runtime.md "Lifecycle"): what a
 # failing hook stops and what it does not, where createContainer runs.
 # run.bats has their order and environment, namespaces.bats the
-# createContainer hook's mount namespace.
+# createContainer hook's mount namespace, seccomp.bats the startContainer
+# hooks under the container's filter.
 
 bats_require_minimum_version 1.5.0
 load lifecycle_setup

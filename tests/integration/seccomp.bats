@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # linux.seccomp in real containers: denied syscalls and their errno, killing
 # actions, ENOSYS for syscalls newer than the profile, the notify listener
-# handed to an agent (contrib/seccomp-agent), flags, bad profiles, and
-# podman's default profile.
+# handed to an agent (contrib/seccomp-agent), flags, bad profiles,
+# podman's default profile, and startContainer hooks under the filter.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -274,6 +274,50 @@ no_process_in_rootfs() {
   is_hull || return 0  # runc 1.1 knows no flags
   assert_json_eq "$TEST_DIR/features.json" '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG") != null' true
   assert_json_eq "$TEST_DIR/features.json" '.linux.seccomp.knownFlags | length >= 3' true
+}
+
+@test "seccomp: startContainer hooks run under the container's filter, with or without noNewPrivileges" {
+  # config.md "StartContainer Hooks": they run in the container; runc's run
+  # under its filter (standard_init_linux.go loads it before the exec fifo).
+  make_bundle "$BUNDLE" touch /tmp/process-ran
+  deny_mkdir SCMP_ACT_ERRNO '{"errnoRet": 13}'
+  update_config "$BUNDLE" '.root.readonly = false | .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+    "/bin/mkdir /tmp/from-hook 2> /tmp/hook.err; grep Seccomp: /proc/self/status > /tmp/hook.status"]}]'
+  rootfs=$BUNDLE/rootfs
+  for nnp in true false; do
+    rm -rf "$rootfs/tmp/from-hook" "$rootfs/tmp/hook.err" "$rootfs/tmp/hook.status" "$rootfs/tmp/process-ran"
+    update_config "$BUNDLE" --argjson nnp "$nnp" '.process.noNewPrivileges = $nnp'
+    run runtime run --bundle "$BUNDLE" "$ID-$nnp"
+    [ "$status" -eq 0 ] || { show_run; fail "noNewPrivileges $nnp: run failed"; }
+    [ -e "$rootfs/tmp/process-ran" ]
+    [ ! -e "$rootfs/tmp/from-hook" ] || fail "noNewPrivileges $nnp: the hook's mkdir ran outside the filter"
+    grep -q "Permission denied" "$rootfs/tmp/hook.err" || fail "noNewPrivileges $nnp: $(cat "$rootfs/tmp/hook.err")"
+    [[ "$(cat "$rootfs/tmp/hook.status")" == *2 ]] || fail "noNewPrivileges $nnp: $(cat "$rootfs/tmp/hook.status")"
+  done
+}
+
+@test "seccomp: a startContainer hook's notified call reaches the agent" {
+  start_agent --mkdir errno=13
+  make_bundle "$BUNDLE" true
+  notify_mkdir
+  update_config "$BUNDLE" '.root.readonly = false | .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+    "/bin/mkdir /tmp/from-hook 2> /tmp/hook.err; true"]}]'
+  run runtime_bounded run --bundle "$BUNDLE" "$ID"
+  assert_status 0
+  [ ! -e "$BUNDLE/rootfs/tmp/from-hook" ]
+  grep -q "Permission denied" "$BUNDLE/rootfs/tmp/hook.err" || fail "hook: $(cat "$BUNDLE/rootfs/tmp/hook.err")"
+  grep -q 'syscall=mkdir.* path=/tmp/from-hook answer=errno' "$TEST_DIR/agent.log" ||
+    fail "the agent logged no mkdir of /tmp/from-hook: $(cat "$TEST_DIR/agent.log")"
+}
+
+@test "seccomp: a startContainer hook that makes a killed call dies with SIGSYS and the process never runs" {
+  make_bundle "$BUNDLE" touch /tmp/process-ran
+  deny_mkdir SCMP_ACT_KILL
+  update_config "$BUNDLE" '.root.readonly = false | .hooks.startContainer = [{"path": "/bin/mkdir", "args": ["mkdir", "/tmp/from-hook"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  assert_failure
+  [ ! -e "$BUNDLE/rootfs/tmp/from-hook" ]
+  [ ! -e "$BUNDLE/rootfs/tmp/process-ran" ]
 }
 
 @test "seccomp: an exec'd process runs under the container's filter" {
