@@ -183,7 +183,7 @@ void child_sequence(const ChildContext& ctx) {
     auto caps = sys::parse_capabilities(ctx.process.capabilities);
     ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
     apply_process_attributes(ctx.spec, ctx.process, caps.sets, seccomp);
-    std::string executable = enter_cwd_and_find_program(ctx.process);
+    std::string executable = find_program(ctx.process);
     sys::apply_exec_labels(ctx.process, ctx.host_proc_fd);
     load_seccomp_at(SeccompPoint::before_ready, ctx.process, seccomp);
     exec_process(ctx.process, executable, ctx.preserve_fds, {ctx.seccomp, nullptr});

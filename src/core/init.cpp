@@ -175,7 +175,7 @@ void init_sequence(InitContext& ctx) {
     auto caps = sys::parse_capabilities(process.capabilities);
     ProcessSeccomp seccomp{ctx.seccomp, &ctx.sync};
     apply_process_attributes(spec, process, caps.sets, seccomp);
-    std::string executable = enter_cwd_and_find_program(process);
+    std::string executable = find_program(process);
     // After every step that could fail and before "ready", so create
     // reports a profile the kernel refuses; they take effect at execve.
     // Through the host's /proc: the container's may be missing or fake

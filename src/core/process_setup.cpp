@@ -55,6 +55,24 @@ void load_seccomp_at(SeccompPoint point, const oci::Process& process, const Proc
     expect_message(*seccomp.sync, SyncType::seccomp_listener_done);
 }
 
+namespace {
+
+// process.cwd is entered before the user switch, as runc's finalizeNamespace
+// does: a directory only root may enter (/root, 0700) works for another
+// user too, who then starts in it. One that root is refused (in a user
+// namespace, a directory of an unmapped owner open to the user's group; a
+// root-squashing network filesystem) is tried again as the user. Either
+// way the result is checked to be inside the container's root after the
+// switch, as runc 1.1.12 does (CVE-2024-21626).
+void apply_user_and_cwd(const oci::Process& process) {
+    bool entered = sys::try_enter_cwd(process.cwd);
+    sys::apply_user(process);
+    if (!entered) sys::enter_cwd(process.cwd);
+    sys::verify_cwd(process.cwd);
+}
+
+}  // namespace
+
 void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps,
                               const ProcessSeccomp& seccomp) {
     sys::apply_rlimits(process);
@@ -66,15 +84,14 @@ void apply_process_attributes(const oci::Spec& spec, const oci::Process& process
     load_seccomp_at(SeccompPoint::before_credentials, process, seccomp);
     sys::drop_bounding_set(caps);
     sys::keep_capabilities_across_setuid(true);
-    sys::apply_user(process);
+    apply_user_and_cwd(process);
     sys::apply_capabilities(caps);
     if (process.no_new_privileges.value_or(false)) {
         check(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "process.noNewPrivileges");
     }
 }
 
-std::string enter_cwd_and_find_program(const oci::Process& process) {
-    sys::enter_cwd(process.cwd);
+std::string find_program(const oci::Process& process) {
     try {
         return sys::find_executable(process.args.at(0), process.env);
     } catch (Error& e) {

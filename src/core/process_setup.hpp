@@ -47,20 +47,23 @@ struct ProcessSeccomp {
 void load_seccomp_at(SeccompPoint point, const oci::Process& process, const ProcessSeccomp& seccomp);
 
 // rlimits, oom_score_adj, personality, scheduler, I/O priority and the
-// initial cpu affinity, then the bounding set, user and groups, the other
-// capability sets and no_new_privileges, in the order the kernel needs:
-// the bounding set while CAP_SETPCAP is still there, the capabilities kept
-// across the uid change, no_new_privileges last. The seccomp filter goes in
-// before the credentials when its point says so.
+// initial cpu affinity, then the bounding set, process.cwd, user and
+// groups, the other capability sets and no_new_privileges, in the order the
+// kernel needs: the bounding set while CAP_SETPCAP is still there, the cwd
+// while root's rights still apply (as runc; checked to be inside the
+// container's root, CVE-2024-21626), the capabilities kept across the uid
+// change, no_new_privileges last. The seccomp filter goes in before the
+// credentials when its point says so.
 void apply_process_attributes(const oci::Spec& spec, const oci::Process& process, const sys::CapabilitySets& caps,
                               const ProcessSeccomp& seccomp = {});
 
-// chdir to process.cwd (checked to be inside the container's root,
-// CVE-2024-21626) and resolve args[0] through the process's PATH. Done
-// before the caller reports "ready", so a missing program is the caller's
-// error; the exit status is 127 for one that is missing and 126 for one that
-// cannot run, as a shell's.
-std::string enter_cwd_and_find_program(const oci::Process& process);
+// Resolves args[0] through the process's PATH (a relative one from
+// process.cwd), after apply_process_attributes: as the process's user, as
+// runc's LookPath after its finalizeNamespace. Done before the caller
+// reports "ready", so a missing program is the caller's error; the exit
+// status is 127 for one that is missing and 126 for one that cannot run, as
+// a shell's.
+std::string find_program(const oci::Process& process);
 
 // Marks every fd from 3 + preserve_fds on close-on-exec (anything inherited
 // beyond --preserve-fds, a shim's leaked socket say, must not reach the

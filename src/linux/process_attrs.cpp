@@ -183,8 +183,17 @@ void apply_user(const oci::Process& process) {
     if (user.umask) ::umask(static_cast<mode_t>(*user.umask));
 }
 
+bool try_enter_cwd(const std::string& cwd) {
+    if (::chdir(cwd.c_str()) == 0) return true;
+    if (errno == EACCES || errno == EPERM) return false;
+    throw_errno(errno, "process.cwd: chdir to {}", util::quote(cwd));
+}
+
 void enter_cwd(const std::string& cwd) {
     check(::chdir(cwd.c_str()), "process.cwd: chdir to {}", util::quote(cwd));
+}
+
+void verify_cwd(const std::string& cwd) {
     char buf[4096];
     // getcwd reports "(unreachable)/..." for a directory outside our root (CVE-2024-21626).
     if (::getcwd(buf, sizeof buf) == nullptr || buf[0] != '/') {

@@ -26,9 +26,14 @@ void apply_initial_cpu_affinity(const oci::Process& process);
 // setgroups, setresgid, setresuid; umask. Capabilities are kept across the
 // uid change by the caller (PR_SET_KEEPCAPS).
 void apply_user(const oci::Process& process);
-// chdir to process.cwd and check we landed inside the container's root:
-// a cwd reached through a leaked host fd would not be (CVE-2024-21626).
+// chdir to process.cwd; false, not an error, when refused with EACCES or
+// EPERM, for a caller that will try again with other credentials.
+bool try_enter_cwd(const std::string& cwd);
+// The same, every failure an error.
 void enter_cwd(const std::string& cwd);
+// Checks the working directory is inside the container's root: a cwd
+// reached through a leaked host fd would not be (CVE-2024-21626).
+void verify_cwd(const std::string& cwd);
 // Resolves args[0] through PATH from the process's env, as execvp would
 // inside the container. Throws with ENOENT/EACCES so `run` can exit 127/126.
 std::string find_executable(const std::string& name, const std::vector<std::string>& env);

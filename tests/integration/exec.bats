@@ -79,6 +79,16 @@ start_container() {
   [ "${lines[4]}" = "1001 5 7" ]
 }
 
+@test "exec --cwd a directory only root can enter works for another user, as runc's" {
+  chmod 700 "$BUNDLE/rootfs/root"
+  start_container
+  run runtime exec --cwd /root --user 42:42 "$ID" sh -c 'pwd; id -u; ls . >/dev/null 2>&1 && echo listed || echo "cannot list"'
+  [ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+  [ "${lines[0]}" = /root ]
+  [ "${lines[1]}" = 42 ]
+  [ "${lines[2]}" = "cannot list" ]
+}
+
 @test "exec keeps the container's environment and process user by default" {
   update_config "$BUNDLE" '.process.env += ["FROMCONFIG=yes"] | .process.user = {"uid": 1234, "gid": 1234}'
   start_container

@@ -95,6 +95,49 @@ teardown() { lifecycle_teardown; }
   [ "${lines[4]}" = bar ]
 }
 
+@test "a process.cwd only root can enter works for another user: it is entered before the user switch, as runc's" {
+  make_bundle "$BUNDLE" sh -c 'pwd; id -u; ls . >/dev/null 2>&1 && echo listed || echo "cannot list"'
+  chmod 700 "$BUNDLE/rootfs/root"
+  update_config "$BUNDLE" '.process.user = {"uid": 42, "gid": 42} | .process.cwd = "/root"'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+  [ "${lines[0]}" = /root ]
+  [ "${lines[1]}" = 42 ]
+  # It is the user's process, with the user's rights there.
+  [ "${lines[2]}" = "cannot list" ]
+}
+
+@test "a process.cwd only the process's user can enter is entered after the user switch, as runc's" {
+  # In a user namespace its root has no rights over a directory whose owner
+  # is unmapped (host root here): only the group, the user's, may enter.
+  make_bundle "$BUNDLE" sh -c 'pwd; id -u'
+  use_user_namespace "$BUNDLE"
+  mkdir "$BUNDLE/rootfs/data"
+  chown 0:100042 "$BUNDLE/rootfs/data"
+  chmod 710 "$BUNDLE/rootfs/data"
+  update_config "$BUNDLE" '.process.user = {"uid": 42, "gid": 42} | .process.cwd = "/data"'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+  [ "${lines[0]}" = /data ]
+  [ "${lines[1]}" = 42 ]
+  # The container's root is refused there indeed.
+  update_config "$BUNDLE" '.process.user = {"uid": 0, "gid": 0}'
+  run runtime run --bundle "$BUNDLE" "$ID-root"
+  [ "$status" -ne 0 ]
+  [[ "${output,,}" == *"permission denied"* ]]
+}
+
+@test "a relative args[0] is found from process.cwd" {
+  make_bundle "$BUNDLE" ./hello
+  mkdir -p "$BUNDLE/rootfs/opt"
+  printf '#!/bin/sh\necho hello from opt\n' > "$BUNDLE/rootfs/opt/hello"
+  chmod 755 "$BUNDLE/rootfs/opt/hello"
+  update_config "$BUNDLE" '.process.user = {"uid": 42, "gid": 42} | .process.cwd = "/opt"'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "hello from opt" ]
+}
+
 @test "masked paths are hidden and read-only paths are read-only" {
   make_bundle "$BUNDLE" sh -c 'cat /proc/keys | wc -c; ls /sys/firmware | wc -l; (echo 1 > /proc/sys/kernel/domainname) 2>/dev/null && echo writable || echo refused'
   run runtime run --bundle "$BUNDLE" "$ID"
