@@ -29,6 +29,7 @@ void close_fds_except(int first, std::vector<int> keep) {
 
 void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console) {
     auto pty = sys::open_pty("/dev/ptmx");
+    sys::give_pty_to(pty.slave.get(), process.user.uid);
     if (bind_console) sys::bind_dev_console(pty.slave.get());
     if (process.console_size) sys::set_window_size(pty.slave.get(), process.console_size->height,
                                                    process.console_size->width);

@@ -21,9 +21,10 @@ namespace hull::core {
 // (CVE-2024-21626).
 void close_fds_except(int first, std::vector<int> keep);
 
-// A pty from the container's /dev/ptmx: the master goes to the caller over
-// sync (SyncType::console_master), the slave becomes the controlling
-// terminal and stdio. The caller must be a session leader.
+// A pty from the container's /dev/ptmx, owned by process.user.uid: the
+// master goes to the caller over sync (SyncType::console_master), the slave
+// becomes the controlling terminal and stdio. The caller must be a session
+// leader, still privileged (before apply_process_attributes).
 // The init also binds the slave onto /dev/console (bind_dev_console).
 void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console = false);
 

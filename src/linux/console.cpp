@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -39,6 +40,18 @@ Pty open_pty(const std::string& ptmx) {
     if (slave < 0) throw_errno(errno, "open the pty slave");
     pty.slave.reset(slave);
     return pty;
+}
+
+// A pty a root process made is root's, mode 0620 (devpts mode=): the
+// process's user could use the fd it is handed but not reopen its own
+// terminal ($(tty), /dev/tty: ssh, sudo, script need that).
+void give_pty_to(int slave_fd, uid_t uid) {
+    if (::fchown(slave_fd, uid, static_cast<gid_t>(-1)) == 0) return;
+    // As runc: EPERM when the pty's owner is unmapped in our user namespace
+    // (a host devpts), EROFS on a read-only /dev; the terminal still works
+    // through its fd. EINVAL is an unmapped uid, which process.user reports.
+    if (errno == EPERM || errno == EROFS || errno == EINVAL) return;
+    throw_errno(errno, "give the terminal to uid {}", uid);
 }
 
 void set_window_size(int fd, unsigned height, unsigned width) {

@@ -3,6 +3,8 @@
 // handed to the engine over --console-socket with SCM_RIGHTS.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,9 @@ struct Pty {
 // Opens ptmx (the container's /dev/ptmx after pivot_root) and its peer,
 // unlocked, both O_NOCTTY and CLOEXEC.
 Pty open_pty(const std::string& ptmx);
+// Makes uid the owner of the pty slave, its group left as devpts' gid=
+// option chose (the tty group), as runc's fixStdioPermissions does.
+void give_pty_to(int slave_fd, uid_t uid);
 // process.consoleSize (TIOCSWINSZ); refuses sizes a winsize cannot hold.
 void set_window_size(int fd, unsigned height, unsigned width);
 // Makes fd the controlling terminal of the calling process, which must be

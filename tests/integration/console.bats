@@ -85,3 +85,23 @@ start_receiver() {  # [INPUT]
   for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
   grep -q to-console "$TEST_DIR/console.out"
 }
+
+@test "the pty belongs to the process's user, the tty group kept (devpts gid=5), as runc's" {
+  make_bundle "$BUNDLE" sh -c 'stat -c %u:%g "$(tty)"; echo done'
+  update_config "$BUNDLE" '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+  start_receiver
+  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
+  wait_status "$ID" stopped
+  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q '^1000:5' "$TEST_DIR/console.out" || fail "pty owner: $(cat "$TEST_DIR/console.out")"
+}
+
+@test "an exec'd process's pty belongs to its user, the tty group kept, as runc's" {
+  make_bundle "$BUNDLE" sleep 1000
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  start_receiver
+  runtime exec -d -t --user 1000:1000 --console-socket "$TEST_DIR/console.sock" "$ID" \
+    sh -c 'stat -c %u:%g "$(tty)"; echo done'
+  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  grep -q '^1000:5' "$TEST_DIR/console.out" || fail "pty owner: $(cat "$TEST_DIR/console.out")"
+}

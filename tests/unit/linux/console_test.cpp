@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -71,6 +72,18 @@ TEST_CASE("console: set_window_size is what TIOCGWINSZ reads back") {
     CHECK(ws.ws_col == 132);
     CHECK(error_of([&] { set_window_size(pty.slave.get(), 70000, 10); }) ==
           "process.consoleSize: 70000x10 is larger than a terminal can be (65535x65535)");
+}
+
+TEST_CASE("console: give_pty_to changes the slave's owner and keeps its group") {
+    if (::geteuid() != 0) return;  // only root may give a file away
+    Pty pty = open_pty("/dev/ptmx");
+    struct stat before {};
+    REQUIRE(::fstat(pty.slave.get(), &before) == 0);
+    give_pty_to(pty.slave.get(), 1000);
+    struct stat after {};
+    REQUIRE(::fstat(pty.slave.get(), &after) == 0);
+    CHECK(after.st_uid == 1000);
+    CHECK(after.st_gid == before.st_gid);
 }
 
 TEST_CASE("console: open_pty names a missing ptmx") {
