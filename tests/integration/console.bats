@@ -14,13 +14,24 @@ start_receiver() {  # [INPUT]
   false
 }
 
-@test "the pty master goes to --console-socket and the process sees a terminal" {
-  make_bundle "$BUNDLE" sh -c 'tty; stty size; echo done'
-  update_config "$BUNDLE" '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 120}'
+# await_console TEXT: waits (5 s at most) until TEXT has come out of the pty.
+await_console() {
+  for _ in $(seq 100); do grep -q "$1" "$TEST_DIR/console.out" 2>/dev/null && return 0; sleep 0.05; done
+}
+
+# run_on_console: runs the bundle detached, its pty master sent to a
+# receiver, until the process has stopped and printed "done".
+run_on_console() {
   start_receiver
   runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
   wait_status "$ID" stopped
-  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  await_console done
+}
+
+@test "the pty master goes to --console-socket and the process sees a terminal" {
+  make_bundle "$BUNDLE" sh -c 'tty; stty size; echo done'
+  update_config "$BUNDLE" '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 120}'
+  run_on_console
   run cat "$TEST_DIR/console.out"
   [[ "$output" == */dev/pts/* ]]
   [[ "$output" == *"33 120"* ]]
@@ -33,7 +44,7 @@ start_receiver() {  # [INPUT]
   start_receiver $'hello\n'
   runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
   wait_status "$ID" stopped
-  for i in $(seq 100); do grep -q got: "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  await_console got:
   grep -q "got:hello" "$TEST_DIR/console.out"
 }
 
@@ -79,20 +90,14 @@ start_receiver() {  # [INPUT]
 @test "with a terminal, /dev/console is the pty, as runc's" {
   make_bundle "$BUNDLE" sh -c 'echo to-console > /dev/console; echo done'
   update_config "$BUNDLE" '.process.terminal = true'
-  start_receiver
-  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
-  wait_status "$ID" stopped
-  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  run_on_console
   grep -q to-console "$TEST_DIR/console.out"
 }
 
 @test "the pty belongs to the process's user, the tty group kept (devpts gid=5), as runc's" {
   make_bundle "$BUNDLE" sh -c 'stat -c %u:%g "$(tty)"; echo done'
   update_config "$BUNDLE" '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
-  start_receiver
-  runtime run --detach --console-socket "$TEST_DIR/console.sock" --bundle "$BUNDLE" "$ID"
-  wait_status "$ID" stopped
-  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  run_on_console
   grep -q '^1000:5' "$TEST_DIR/console.out" || fail "pty owner: $(cat "$TEST_DIR/console.out")"
 }
 
@@ -102,6 +107,6 @@ start_receiver() {  # [INPUT]
   start_receiver
   runtime exec -d -t --user 1000:1000 --console-socket "$TEST_DIR/console.sock" "$ID" \
     sh -c 'stat -c %u:%g "$(tty)"; echo done'
-  for i in $(seq 100); do grep -q done "$TEST_DIR/console.out" 2>/dev/null && break; sleep 0.05; done
+  await_console done
   grep -q '^1000:5' "$TEST_DIR/console.out" || fail "pty owner: $(cat "$TEST_DIR/console.out")"
 }
