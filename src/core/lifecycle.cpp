@@ -95,6 +95,26 @@ struct Released {
     std::optional<NotifyRelay> relay;
 };
 
+// runtime.md "Lifecycle" step 9 (runtime-spec 1.3, the version hull
+// implements): a failing poststart hook is an error; the runtime stops the
+// container and the lifecycle goes on at step 12 (its process has exited),
+// so the hooks after it do not run. 1.0.2 to 1.2 made it a warning; poststop
+// (step 13) still is one.
+void run_poststart_hooks(const ContainerDir& dir, const ContainerRecord& record) {
+    oci::Hooks hooks = saved_hooks(dir, record);
+    if (hooks.poststart.empty()) return;
+    try {
+        run_hooks(hooks.poststart, "poststart", state_json(record, Status::running, false));
+    } catch (Error& e) {
+        if (auto init = open_init(record)) {
+            init->send_signal(SIGKILL);
+            init->wait_exit(5000);
+        }
+        e.add_context(fmt::format("container {} stopped", util::quote(record.id)));
+        throw;
+    }
+}
+
 // Holds the container's lock only until it returns.
 Released release(const StateRoot& root, const std::string& id, const util::Logger& log,
                  const std::string& notify_socket) {
@@ -112,13 +132,7 @@ Released release(const StateRoot& root, const std::string& id, const util::Logge
         init = open_init(record);
     }
     release_init(dir, record);
-    oci::Hooks hooks = saved_hooks(dir, record);
-    // A failing poststart hook is a warning and the container keeps running
-    // (hull-create(8)), the rule of runtime-spec 1.0.2 to 1.2 (runtime.md
-    // "Lifecycle" step 9); 1.3 makes it an error that stops the container.
-    if (!hooks.poststart.empty()) {
-        run_hooks_warning_on_failure(hooks.poststart, "poststart", state_json(record, Status::running, false), log);
-    }
+    run_poststart_hooks(dir, record);
     return Released{std::move(record), std::move(init), std::move(relay)};
 }
 

@@ -32,16 +32,22 @@ assert_warned_and_ran() {
   [ "$(cat "$TEST_DIR/a")" = ran ] && [ "$(cat "$TEST_DIR/b")" = ran ] || fail "a hook after a failing one did not run"
 }
 
-@test "a failing poststart hook is a warning: the hooks after it run and the container keeps running" {
-  hull_only "runc 1.1 runs poststart hooks during create and fails it at the first failing one; hull keeps runtime-spec 1.0.2-1.2 (runtime.md Lifecycle step 9: warn, go on), hull-create(8)"
+@test "a failing poststart hook fails start and stops the container; the hooks after it do not run" {
+  # runtime.md "Lifecycle" step 9 (runtime-spec 1.3): generate an error, stop
+  # the container, continue at step 12. runc 1.1 runs poststart hooks during
+  # create and fails create instead.
+  hull_only "runc 1.1 runs poststart hooks during create, not start"
   make_bundle "$BUNDLE" sleep 100
   with_failing_hooks poststart
   run_detached create --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   run --separate-stderr runtime start "$ID"
-  [ "$status" -eq 0 ]
-  assert_warned_and_ran poststart
-  [ "$(container_status "$ID")" = running ]
+  [ "$status" -eq 1 ] || fail "start exited $status"
+  [[ "$stderr" == *"poststart hook #0 "*"/bin/false"*"exit status 1"* ]] || fail "no error naming the hook: $stderr"
+  [ ! -e "$TEST_DIR/a" ] || fail "a hook after the failing one ran"
+  wait_status "$ID" stopped
+  runtime delete "$ID"
+  [ -z "$(ls "$TEST_ROOT")" ]
 }
 
 @test "a failing poststop hook is a warning: the hooks after it run and delete succeeds" {
