@@ -168,7 +168,9 @@ void kill_container(const StateRoot& root, const std::string& id, int signal, bo
         if (all) return;
         throw_error("container not running");
     }
-    if (all && !record.cgroups.paths.empty()) {
+    // Signal 0 delivers nothing (kill(2)): the live init answers the probe,
+    // with --all too, without freezing the cgroup to list what is in it.
+    if (all && signal != 0 && !record.cgroups.paths.empty()) {
         sys::cgroup::load_manager(record.cgroups)->kill_all(signal);
         return;
     }

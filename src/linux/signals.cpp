@@ -52,9 +52,10 @@ std::optional<int> realtime(std::string_view name) {
 
 int parse_signal(std::string_view text) {
     if (!text.empty() && text[0] >= '0' && text[0] <= '9') {
+        // 0 is kill(2)'s "no signal": the process is only checked for (a liveness probe).
         auto n = util::parse_u64(text);
-        if (n && *n >= 1 && *n <= static_cast<std::uint64_t>(SIGRTMAX)) return static_cast<int>(*n);
-        throw_error("invalid signal {}: expected a name or a number 1..{}", util::quote(text), SIGRTMAX);
+        if (n && *n <= static_cast<std::uint64_t>(SIGRTMAX)) return static_cast<int>(*n);
+        throw_error("invalid signal {}: expected a name or a number 0..{}", util::quote(text), SIGRTMAX);
     }
     std::string upper;
     for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

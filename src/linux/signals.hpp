@@ -1,5 +1,6 @@
 // Signal names as runc's kill accepts them, but case-insensitive: "KILL",
-// "SIGKILL", "kill", "9", "RTMIN+3", "SIGRTMAX-1".
+// "SIGKILL", "kill", "9", "RTMIN+3", "SIGRTMAX-1", and "0", which sends
+// nothing but checks that the process exists (kill(2)).
 #pragma once
 
 #include <string>

@@ -35,16 +35,35 @@ teardown() { lifecycle_teardown; }
   [ "$(cat "/proc/$pid/root/dev/shm/usr1")" = got ]
 }
 
+# kill_stopped SIGNAL ALL-SIGNAL: kill SIGNAL of the stopped $ID fails with
+# the shim's "container not running"; kill --all ALL-SIGNAL exits 0.
+kill_stopped() {
+  run runtime kill "$ID" "$1"
+  [ "$status" -ne 0 ] || fail "kill $1 of a stopped container exited 0"
+  [[ "$output" == *"container not running"* ]] || fail "kill $1: $output"
+  run runtime kill --all "$ID" "$2"
+  [ "$status" -eq 0 ] || fail "kill --all $2: exit $status: $output"
+}
+
 @test "kill on a stopped container says container not running; --all exits 0" {
   make_bundle "$BUNDLE" true
   runtime create --bundle "$BUNDLE" "$ID"
   runtime start "$ID"
   wait_status "$ID" stopped
-  run runtime kill "$ID" 15
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"container not running"* ]]
-  run runtime kill --all "$ID" 9
-  [ "$status" -eq 0 ]
+  kill_stopped 15 9
+}
+
+@test "kill with signal 0 checks the container is alive and delivers nothing, with and without --all" {
+  make_bundle "$BUNDLE" sleep 100
+  runtime run -d --bundle "$BUNDLE" "$ID"
+  run runtime kill "$ID" 0
+  [ "$status" -eq 0 ] || fail "kill 0: exit $status: $output"
+  run runtime kill --all "$ID" 0
+  [ "$status" -eq 0 ] || fail "kill --all 0: exit $status: $output"
+  [ "$(container_status "$ID")" = running ]
+  runtime kill "$ID" KILL
+  wait_status "$ID" stopped
+  kill_stopped 0 0
 }
 
 @test "kill with an invalid signal names it" {
