@@ -130,7 +130,9 @@ Process parse_process(const Reader& r) {
     Process p;
     p.terminal = opt_bool(o, "terminal");
     p.console_size = opt_object<ConsoleSize>(o, "consoleSize", parse_console_size);
-    p.user = parse_user(o.required("user"));
+    // Optional: config.md never requires it (the schema requires only cwd),
+    // and runc takes a missing one as uid 0, gid 0 (Go's zero User).
+    p.user = opt_object<User>(o, "user", parse_user).value_or(User{});
     p.args = strings(o, "args");
     p.command_line = opt_string(o, "commandLine");
     p.env = strings(o, "env");

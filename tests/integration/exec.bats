@@ -108,6 +108,16 @@ start_container() {
   [ "${lines[2]}" = 42 ]
 }
 
+@test "exec --process without a user runs the process as 0:0 (the spec does not require one; runc's default)" {
+  update_config "$BUNDLE" '.process.user = {"uid": 1234, "gid": 1234}'
+  start_container
+  jq -n '{args: ["sh", "-c", "id -u; id -g"], env: ["PATH=/bin:/usr/bin"], cwd: "/"}' > "$TEST_DIR/process.json"
+  run runtime exec --process "$TEST_DIR/process.json" "$ID"
+  [ "$status" -eq 0 ] || fail "exit $status: $output"
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+}
+
 @test "exec --process with a bad file names the file and the field" {
   start_container
   echo '{"args": ["true"], "user": {"uid": 0, "gid": 0}, "cwd": "relative"}' > "$TEST_DIR/process.json"

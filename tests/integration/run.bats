@@ -138,6 +138,15 @@ teardown() { lifecycle_teardown; }
   [ "$output" = "hello from opt" ]
 }
 
+@test "a process without a user runs as 0:0 (config.md does not require process.user; runc's default)" {
+  make_bundle "$BUNDLE" sh -c 'id -u; id -g'
+  update_config "$BUNDLE" 'del(.process.user)'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "exit $status: $output"
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+}
+
 @test "masked paths are hidden and read-only paths are read-only" {
   make_bundle "$BUNDLE" sh -c 'cat /proc/keys | wc -c; ls /sys/firmware | wc -l; (echo 1 > /proc/sys/kernel/domainname) 2>/dev/null && echo writable || echo refused'
   run runtime run --bundle "$BUNDLE" "$ID"

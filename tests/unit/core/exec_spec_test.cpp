@@ -143,3 +143,18 @@ TEST_CASE("--process takes the whole process from a file; errors name the file")
     CHECK(error_of(r).find(path) != std::string::npos);
     ::unlink(path);
 }
+
+TEST_CASE("--process without a user runs the process as 0:0, as runc's") {
+    char path[] = "/tmp/hull-exec-spec-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    std::ofstream(path) << R"({"args": ["id"], "cwd": "/"})";
+    ExecRequest r;
+    r.process_file = path;
+    auto p = exec_process_spec(container(), r);
+    ::unlink(path);
+    CHECK(p.user.uid == 0);
+    CHECK(p.user.gid == 0);
+    CHECK(p.user.additional_gids.empty());
+}

@@ -224,6 +224,16 @@ TEST_CASE("spec: a missing required field names the object that lacks it") {
           R"(linux.seccomp: missing required field "defaultAction")");
 }
 
+TEST_CASE("spec: process.user is optional and means uid 0, gid 0 (as runc); its ids are not") {
+    Spec spec = parse_spec(json::parse(R"({"ociVersion": "1.3.0", "process": {"cwd": "/", "args": ["sh"]}})"));
+    REQUIRE(spec.process);
+    CHECK(spec.process->user == User{});
+    CHECK(spec.process->user.uid == 0);
+    CHECK(spec.process->user.gid == 0);
+    CHECK(parse_error(R"({"ociVersion": "1.3.0", "process": {"user": {"gid": 0}, "cwd": "/"}})") ==
+          R"(process.user: missing required field "uid")");
+}
+
 TEST_CASE("spec: load_spec prefixes errors with the file's name") {
     char dir_template[] = "/tmp/hull-spec-test-XXXXXX";
     REQUIRE(::mkdtemp(dir_template) != nullptr);
