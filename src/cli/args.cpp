@@ -95,7 +95,7 @@ std::string format_flags_help(std::span<const FlagSpec> specs) {
     std::string out;
     for (const auto& spec : specs) {
         std::string left = fmt::format("--{}", spec.name);
-        if (!spec.alias.empty()) left += fmt::format(", -{}", spec.alias);
+        if (!spec.alias.empty()) left += fmt::format(", {}{}", spec.alias.size() == 1 ? "-" : "--", spec.alias);
         if (!spec.value_name.empty()) left += fmt::format(" {}", spec.value_name);
         out += fmt::format("   {:<28} {}\n", left, spec.help);
     }

@@ -17,7 +17,7 @@ namespace hull::cli {
 
 struct FlagSpec {
     std::string_view name;        // long name without dashes: "bundle"
-    std::string_view alias;       // short name or "" : "b"
+    std::string_view alias;       // another name or "": "b", or a long one ("cpu-shares")
     std::string_view value_name;  // "" for a boolean flag, else e.g. "DIR"
     std::string_view help;
     bool repeatable = false;      // --env A --env B

@@ -85,23 +85,25 @@ inline constexpr std::array<FlagSpec, 0> kPauseFlags = {};
 int run_pause(const Context& ctx, const ParsedArgs& args);
 int run_resume(const Context& ctx, const ParsedArgs& args);
 
+// runc 1.1's update flags, by runc's names (update.go); --cpu-burst is
+// newer runc's, --cpu-shares hull's earlier name for --cpu-share.
 inline constexpr std::array kUpdateFlags = {
     FlagSpec{"resources", "r", "FILE", "LinuxResources JSON to apply ('-' reads stdin); zero fields are unchanged"},
-    FlagSpec{"memory", "", "SIZE", "memory limit (e.g. 512m; -1 for unlimited)"},
-    FlagSpec{"memory-swap", "", "SIZE", "memory plus swap limit (-1 for unlimited)"},
-    FlagSpec{"memory-reservation", "", "SIZE", "memory soft limit"},
-    FlagSpec{"kernel-memory", "", "SIZE", "kernel memory limit (ignored: deprecated by the kernel)"},
-    FlagSpec{"kernel-memory-tcp", "", "SIZE", "kernel TCP buffer memory limit"},
-    FlagSpec{"cpu-shares", "", "N", "cpu shares (relative weight)"},
-    FlagSpec{"cpu-quota", "", "N", "cpu CFS quota in microseconds"},
+    FlagSpec{"blkio-weight", "", "N", "block IO weight (10-1000)"},
     FlagSpec{"cpu-period", "", "N", "cpu CFS period in microseconds"},
+    FlagSpec{"cpu-quota", "", "N", "cpu CFS quota in microseconds"},
     FlagSpec{"cpu-burst", "", "N", "cpu CFS burst in microseconds"},
-    FlagSpec{"cpu-rt-runtime", "", "N", "cpu realtime runtime in microseconds"},
+    FlagSpec{"cpu-share", "cpu-shares", "N", "cpu shares (relative weight)"},
     FlagSpec{"cpu-rt-period", "", "N", "cpu realtime period in microseconds"},
+    FlagSpec{"cpu-rt-runtime", "", "N", "cpu realtime runtime in microseconds"},
     FlagSpec{"cpuset-cpus", "", "LIST", "cpus to allow (0-3, 0,1)"},
     FlagSpec{"cpuset-mems", "", "LIST", "memory nodes to allow (0-3, 0,1)"},
+    FlagSpec{"kernel-memory", "", "SIZE", "kernel memory limit (ignored: deprecated by the kernel)"},
+    FlagSpec{"kernel-memory-tcp", "", "SIZE", "kernel TCP buffer memory limit (cgroup v1)"},
+    FlagSpec{"memory", "", "SIZE", "memory limit (e.g. 512m; -1 for unlimited)"},
+    FlagSpec{"memory-reservation", "", "SIZE", "memory soft limit"},
+    FlagSpec{"memory-swap", "", "SIZE", "memory plus swap limit (-1 for unlimited)"},
     FlagSpec{"pids-limit", "", "N", "maximum number of processes (-1 for unlimited)"},
-    FlagSpec{"blkio-weight", "", "N", "block IO weight (10-1000)"},
     FlagSpec{"l3-cache-schema", "", "SCHEMA", "Intel RDT L3 cache schema (not supported)"},
     FlagSpec{"mem-bw-schema", "", "SCHEMA", "Intel RDT memory bandwidth schema (not supported)"},
 };

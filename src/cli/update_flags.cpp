@@ -84,12 +84,12 @@ void apply_update_flags(const ParsedArgs& args, oci::Resources& r) {
         if (!args.has(flag)) return;
         field = parse_number<typename std::remove_reference_t<decltype(field)>::value_type>(args, flag);
     };
-    for (std::string_view flag : {"cpu-shares", "cpu-quota", "cpu-period", "cpu-burst", "cpu-rt-runtime",
+    for (std::string_view flag : {"cpu-share", "cpu-quota", "cpu-period", "cpu-burst", "cpu-rt-runtime",
                                   "cpu-rt-period", "cpuset-cpus", "cpuset-mems"}) {
         if (args.has(flag)) cpu(r);
     }
     if (r.cpu) {
-        cpu_flag("cpu-shares", r.cpu->shares);
+        cpu_flag("cpu-share", r.cpu->shares);
         cpu_flag("cpu-quota", r.cpu->quota);
         cpu_flag("cpu-period", r.cpu->period);
         cpu_flag("cpu-burst", r.cpu->burst);

@@ -251,6 +251,26 @@ teardown() {
   [[ "$output" == *"limit"* ]] || fail "$output"
 }
 
+@test "update takes runc 1.1's flag names: --cpu-share, --cpu-period, --cpu-quota and the rest" {
+  require_controller cpu
+  make_bundle "$BUNDLE" sleep 1000
+  start_sleeper "$ID"
+  d=$(cg_dir "$(init_pid "$ID")" cpu)
+  if is_v1 cpu; then
+    files="cpu.shares cpu.cfs_quota_us cpu.cfs_period_us" expected="512 20000 100000"
+  else
+    files="cpu.weight cpu.max" expected="20 20000 100000"  # runc's conversion of 512 shares
+  fi
+  runtime update --cpu-share 512 --cpu-period 100000 --cpu-quota 20000 "$ID"
+  [ "$(cd "$d" && cat $files | xargs)" = "$expected" ]
+  # Every other flag of runc 1.1's update.go (the Intel RDT ones need
+  # resctrl), each with its "unchanged" value.
+  runtime update --blkio-weight 0 --cpu-rt-period 0 --cpu-rt-runtime 0 --cpuset-cpus "" --cpuset-mems "" \
+    --kernel-memory 0 --kernel-memory-tcp 0 --memory 0 --memory-reservation 0 --memory-swap 0 --pids-limit 0 "$ID"
+  runtime update -r - "$ID" <<< '{}'
+  [ "$(cd "$d" && cat $files | xargs)" = "$expected" ]
+}
+
 # read_counter PID: the counter file, retried while the writer has it truncated.
 read_counter() {
   local v i

@@ -85,3 +85,16 @@ UNIMPLEMENTED="checkpoint restore"
     [[ "$output$stderr" != *"not implemented yet"* ]] || { show_run; fail "$cmd is a stub"; }
   done
 }
+
+@test "update --help lists every flag of runc 1.1's update, by runc's names" {
+  # runc 1.1.5's update.go, less the flags it hides (--kernel-memory, --kernel-memory-tcp).
+  local flag missing=""
+  run rt update --help
+  assert_status 0
+  for flag in --resources -r --blkio-weight --cpu-period --cpu-quota --cpu-share --cpu-rt-period --cpu-rt-runtime \
+    --cpuset-cpus --cpuset-mems --memory --memory-reservation --memory-swap --pids-limit --l3-cache-schema \
+    --mem-bw-schema; do
+    grep -Eq -- "(^|[[:space:],])$flag([[:space:],=]|$)" <<<"$output" || missing="$missing $flag"
+  done
+  [ -z "$missing" ] || fail "update --help does not list:$missing"$'\n'"$output"
+}

@@ -50,8 +50,36 @@ TEST_CASE("update: flags fill only what they name") {
     REQUIRE(r.pids);
     CHECK(r.pids->limit == 7);
     CHECK_FALSE(r.block_io);
-    CHECK_THROWS_AS(from_flags({"--cpu-shares", "x", "c1"}), Error);
+    CHECK_THROWS_AS(from_flags({"--cpu-share", "x", "c1"}), Error);
     CHECK_THROWS_AS(from_flags({"--l3-cache-schema", "L3:0=ff", "c1"}), Error);
+}
+
+TEST_CASE("update: runc 1.1's flag names, --cpu-shares kept as an alias") {
+    oci::Resources r = from_flags({"--cpu-share", "512", "--cpu-period", "100000", "--cpu-quota", "50000",
+                                   "--cpu-rt-period", "1000000", "--cpu-rt-runtime", "950000", "--cpuset-cpus", "0-1",
+                                   "--cpuset-mems", "0", "--memory", "64m", "--memory-reservation", "32m",
+                                   "--memory-swap", "-1", "--kernel-memory", "1m", "--kernel-memory-tcp", "2m",
+                                   "--pids-limit", "-1", "--blkio-weight", "300", "c1"});
+    REQUIRE(r.cpu);
+    CHECK(r.cpu->shares == 512);
+    CHECK(r.cpu->period == 100000);
+    CHECK(r.cpu->quota == 50000);
+    CHECK(r.cpu->realtime_period == 1000000);
+    CHECK(r.cpu->realtime_runtime == 950000);
+    CHECK(r.cpu->cpus == "0-1");
+    CHECK(r.cpu->mems == "0");
+    REQUIRE(r.memory);
+    CHECK(r.memory->limit == 64LL << 20);
+    CHECK(r.memory->reservation == 32LL << 20);
+    CHECK(r.memory->swap == -1);
+    CHECK(r.memory->kernel == 1LL << 20);
+    CHECK(r.memory->kernel_tcp == 2LL << 20);
+    REQUIRE(r.pids);
+    CHECK(r.pids->limit == -1);
+    REQUIRE(r.block_io);
+    CHECK(r.block_io->weight == 300);
+    CHECK(from_flags({"--cpu-shares", "256", "c1"}).cpu->shares == 256);
+    CHECK(from_flags({"-r", "-", "c1"}) == oci::Resources{});
 }
 
 TEST_CASE("update: merge keeps old values where the change is absent or zero") {
