@@ -20,6 +20,7 @@
 #include "core/notify_socket.hpp"
 #include "core/seccomp_listener.hpp"
 #include "core/state_json.hpp"
+#include "linux/bind_sources.hpp"
 #include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
@@ -113,6 +114,21 @@ int joined_user_namespace(const NamespacePlan& plan) {
     return -1;
 }
 
+// Step 0 (sync_protocol.hpp): in a user namespace the init could not reach
+// a bind source below a directory only the host's root may search; the host
+// opens them for it (linux/bind_sources.hpp), as runc does. Only in a mount
+// namespace of the init's own (a joined one is entered after this step),
+// and not for a caller without root, whose container's root reaches what
+// the caller does (runc's rule too).
+void send_bind_sources(const sys::ClonedProcess& child, const SyncSocket& sync, const oci::Spec& spec,
+                       const NamespacePlan& plan) {
+    bool user_namespace = plan.new_user || joined_user_namespace(plan) >= 0;
+    if (!user_namespace || (plan.clone_flags & CLONE_NEWNS) == 0 || ::geteuid() != 0) return;
+    for (const auto& source : sys::open_bind_sources(spec, child.pidfd.get(), child.pid)) {
+        sync.send(SyncType::bind_source, std::to_string(source.spec_index), source.fd.get());
+    }
+}
+
 void write_id_maps(pid_t pid, const oci::Spec& spec) {
     with_context("linux.uidMappings",
                  [&] { sys::write_id_map(pid, "uid_map", sys::id_map_lines(spec.linux->uid_mappings)); });
@@ -200,6 +216,7 @@ void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Sp
                 const sys::seccomp::Filter* seccomp) {
     place_in_cgroups(cgroups, child.pid, spec);
     if (plan.new_user) write_id_maps(child.pid, spec);
+    send_bind_sources(child, sync, spec, plan);
     sync.send(SyncType::parent_setup_done);
     expect_message(sync, SyncType::mounts_ready);
     std::string state = state_json(record, Status::creating, false);

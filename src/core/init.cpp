@@ -12,6 +12,7 @@
 
 #include "core/hooks.hpp"
 #include "core/process_setup.hpp"
+#include "linux/bind_sources.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/keyring.hpp"
 #include "linux/lsm.hpp"
@@ -20,6 +21,7 @@
 #include "linux/process_attrs.hpp"
 #include "linux/rootfs.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -126,13 +128,28 @@ ProcessSeccomp run_start_container_hooks(const InitContext& ctx, std::string_vie
     return {};
 }
 
+// Steps 0 and 1 (sync_protocol.hpp): the bind sources the parent opened,
+// then parent_setup_done.
+std::vector<sys::BindSource> receive_bind_sources(const SyncSocket& sync, const oci::Spec& spec) {
+    std::vector<sys::BindSource> sources;
+    while (true) {
+        SyncMessage msg = expect_message(sync, SyncType::bind_source, SyncType::parent_setup_done);
+        if (msg.type == SyncType::parent_setup_done) return sources;
+        auto index = util::parse_u64(msg.payload);
+        if (!index || *index >= spec.mounts.size() || !msg.fd) {
+            throw_error("init sync socket: bind_source without a mount index and an fd");
+        }
+        sources.push_back(sys::BindSource{*index, std::move(msg.fd)});
+    }
+}
+
 void init_sequence(InitContext& ctx) {
     const oci::Spec& spec = ctx.spec;
     // `run` blocks the signals it forwards; the container must start with none blocked.
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    expect_message(ctx.sync, SyncType::parent_setup_done);
+    std::vector<sys::BindSource> bind_sources = receive_bind_sources(ctx.sync, spec);
     join_namespaces(ctx);
     bool user_namespace = in_user_namespace(ctx);
     if (user_namespace) {
@@ -154,12 +171,13 @@ void init_sequence(InitContext& ctx) {
         sys::create_session_keyring(ctx.session_keyring);
     }
     sys::RootfsContext rootfs{ctx.rootfs, user_namespace, {ctx.cgroup_paths, ctx.new_cgroup_namespace},
-                              ctx.detached_mounts};
+                              ctx.detached_mounts, bind_sources};
     // Without a mount namespace of its own the init is in the caller's:
     // nothing may be mounted there (validate refused every config that
     // needs a mount), only a chroot is made.
     sys::PreparedRootfs prepared;
     if (ctx.mount_namespace) prepared = sys::prepare_rootfs(spec, rootfs);
+    bind_sources.clear();  // host paths: not held past the mounts made from them
     ctx.sync.send(SyncType::mounts_ready);
     SyncMessage go = expect_message(ctx.sync, SyncType::continue_setup);
     run_create_container_hooks(ctx, go.payload);

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "linux/scm_rights.hpp"
 #include "util/error.hpp"
 
@@ -38,6 +40,9 @@ constexpr SyncSide kChild = SyncSide::child;
 
 // The tables of sync_protocol.hpp, one row per allowed message.
 constexpr Transition kCreate[] = {
+    {P::start, T::bind_source, kParent, P::bind_source},
+    {P::bind_source, T::bind_source, kParent, P::bind_source},
+    {P::bind_source, T::parent_setup_done, kParent, P::parent_setup_done},
     {P::start, T::parent_setup_done, kParent, P::parent_setup_done},
     {P::parent_setup_done, T::mounts_ready, kChild, P::mounts_ready},
     {P::mounts_ready, T::continue_setup, kParent, P::continue_setup},
@@ -72,6 +77,7 @@ std::string_view sync_type_name(SyncType type) {
         case SyncType::seccomp_listener_done: return "seccomp_listener_done";
         case SyncType::ready: return "ready";
         case SyncType::error: return "error";
+        case SyncType::bind_source: return "bind_source";
     }
     return "unknown";
 }
@@ -79,6 +85,7 @@ std::string_view sync_type_name(SyncType type) {
 std::string_view sync_phase_name(SyncPhase phase) {
     switch (phase) {
         case SyncPhase::start: return "start";
+        case SyncPhase::bind_source: return "bind_source";
         case SyncPhase::parent_setup_done: return "parent_setup_done";
         case SyncPhase::mounts_ready: return "mounts_ready";
         case SyncPhase::continue_setup: return "continue_setup";
@@ -219,11 +226,17 @@ std::optional<SyncMessage> SyncSocket::receive() const {
 }
 
 SyncMessage expect_message(const SyncSocket& socket, SyncType expected) {
+    return expect_message(socket, expected, expected);
+}
+
+SyncMessage expect_message(const SyncSocket& socket, SyncType expected, SyncType or_else) {
+    std::string names(sync_type_name(expected));
+    if (or_else != expected) names += fmt::format(" or {}", sync_type_name(or_else));
     auto msg = socket.receive();
-    if (!msg) throw_error("the process exited before sending {}", sync_type_name(expected));
+    if (!msg) throw_error("the process exited before sending {}", names);
     if (msg->type == SyncType::error) throw Error(msg->err, msg->payload).set_exit_status(msg->exit_status);
-    if (msg->type != expected) {
-        throw_error("sync socket: expected {}, got {}", sync_type_name(expected), sync_type_name(msg->type));
+    if (msg->type != expected && msg->type != or_else) {
+        throw_error("sync socket: expected {}, got {}", names, sync_type_name(msg->type));
     }
     return std::move(*msg);
 }

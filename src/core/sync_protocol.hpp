@@ -5,6 +5,10 @@
 // create (SyncProtocol::create):
 //  step | sender | message              | what happens in between
 //  -----+--------+----------------------+------------------------------------------------
+//   0   | parent | bind_source + fd     | zero or more, in a user namespace with a mount
+//       |        |                      | namespace of its own: payload the index of a
+//       |        |                      | bind in spec.mounts, the fd its source, which
+//       |        |                      | the host opened there (linux/bind_sources.hpp)
 //   1   | parent | parent_setup_done    | the parent wrote uid_map/gid_map (new user
 //       |        |                      | namespace) and moved the child into its cgroups;
 //       |        |                      | the child may act as root and makes its cgroup
@@ -62,6 +66,7 @@ enum class SyncType : std::uint32_t {
     seccomp_listener_done,
     ready,
     error,
+    bind_source,
 };
 
 std::string_view sync_type_name(SyncType type);
@@ -73,6 +78,7 @@ enum class SyncSide { parent, child };
 // any; failed after an error).
 enum class SyncPhase {
     start,
+    bind_source,
     parent_setup_done,
     mounts_ready,
     continue_setup,
@@ -99,7 +105,7 @@ struct SyncMessage {
     std::int32_t err = 0;          // errno for SyncType::error
     std::int32_t exit_status = 1;  // for SyncType::error: what hull should exit with
     std::string payload;
-    UniqueFd fd;  // console_master and seccomp_listener only
+    UniqueFd fd;  // bind_source, console_master and seccomp_listener only
 };
 
 class SyncSocket {
@@ -137,5 +143,7 @@ private:
 // Receives the next message and checks it is `expected` (or an error, which
 // is rethrown as a hull::Error carrying the child's errno and message).
 SyncMessage expect_message(const SyncSocket& socket, SyncType expected);
+// The same where either of two messages may come next.
+SyncMessage expect_message(const SyncSocket& socket, SyncType expected, SyncType or_else);
 
 }  // namespace hull::core

@@ -61,9 +61,13 @@ void apply_recursive_attributes(const MountOptions& opts, const std::string& tar
     set_mount_attr(fd.get(), opts.attr_set, opts.attr_clear, true, dest);
 }
 
-bool is_file_source(const oci::Mount& m) {
+// Whether a bind needs a file to mount on. What the host opened (a source
+// fd, a tree) is asked rather than the path: the init may not be allowed to
+// stat it.
+bool binds_a_file(const oci::Mount& m, int opened_fd) {
     struct stat st {};
-    return ::stat(m.source.value_or("").c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+    int rc = opened_fd >= 0 ? ::fstat(opened_fd, &st) : ::stat(m.source.value_or("").c_str(), &st);
+    return rc == 0 && !S_ISDIR(st.st_mode);
 }
 
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
@@ -134,10 +138,12 @@ UniqueFd resolve_destination(int root_fd, const oci::Mount& m, bool file_target)
     return dest;
 }
 
-void mount_bind(int root_fd, const oci::Mount& m, const MountOptions& opts, const std::string& target) {
+// source_fd: the source as the host opened it, or -1 to take its path.
+void mount_bind(int root_fd, const oci::Mount& m, const MountOptions& opts, int source_fd, const std::string& target) {
     const std::string source = m.source.value_or("");
+    const std::string from = source_fd >= 0 ? fd_path(source_fd) : source;
     unsigned long rec = opts.recursive_bind ? MS_REC : 0;
-    check(::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | rec, nullptr), "bind mount {} on {}",
+    check(::mount(from.c_str(), target.c_str(), nullptr, MS_BIND | rec, nullptr), "bind mount {} on {}",
           util::quote(source), util::quote(m.destination));
     // A bind ignores every flag but MS_REC: the others need a remount, of
     // the top mount only, as runc's (an "r" word asks for the whole tree).
@@ -197,16 +203,25 @@ bool defer_tmpfs_readonly(MountOptions& opts, std::string_view type, bool bind) 
     return true;
 }
 
+// What the host prepared for a spec mount: a tree to attach, or the fd of
+// a bind's source (both -1/null when neither).
+struct HostPrepared {
+    const DetachedMount* detached = nullptr;
+    int source_fd = -1;
+};
+
 // Returns the new mount (an O_PATH fd of its root) when it must turn
 // read-only later, else an invalid fd.
-UniqueFd mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, const DetachedMount* detached,
+UniqueFd mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, HostPrepared prepared,
                    std::string_view label) {
+    const DetachedMount* detached = prepared.detached;
     MountOptions opts = parse_mount_options(m.options.value_or(std::vector<std::string>{}));
     std::string type = m.type.value_or("");
     bool bind = opts.bind || type == "bind";
     bool readonly_later = defer_tmpfs_readonly(opts, type, bind);
     if (!bind && mount_type_takes_label(type)) opts.data = format_mount_label(opts.data, label);
-    UniqueFd dest = resolve_destination(root_fd, m, bind && is_file_source(m));
+    int opened_fd = detached != nullptr ? detached->tree.get() : prepared.source_fd;
+    UniqueFd dest = resolve_destination(root_fd, m, bind && binds_a_file(m, opened_fd));
     std::string target = fd_path(dest.get());
     UniqueFd mounted;
     with_context(fmt::format("mount {} on {}", util::quote(m.source.value_or(type)), util::quote(m.destination)), [&] {
@@ -217,7 +232,7 @@ UniqueFd mount_one(int root_fd, const oci::Mount& m, const RootfsContext& ctx, c
         } else if (opts.tmpcopyup) {
             mount_tmpfs_copyup(root_fd, m, opts, target);
         } else if (bind) {
-            mount_bind(root_fd, m, opts, target);
+            mount_bind(root_fd, m, opts, prepared.source_fd, target);
         } else if (type == "cgroup" || type == "cgroup2") {
             mount_cgroup(root_fd, m, opts, target, ctx, label);
         } else {
@@ -262,11 +277,15 @@ void mount_cgroup(int root_fd, const oci::Mount& m, MountOptions& opts, const st
     opts.attr_set |= attrs & ~opts.attr_clear;
 }
 
-const DetachedMount* find_detached(const RootfsContext& ctx, std::size_t spec_index) {
+HostPrepared find_prepared(const RootfsContext& ctx, std::size_t spec_index) {
+    HostPrepared out;
     for (const auto& d : ctx.detached) {
-        if (d.spec_index == spec_index) return &d;
+        if (d.spec_index == spec_index) out.detached = &d;
     }
-    return nullptr;
+    for (const auto& b : ctx.bind_sources) {
+        if (b.spec_index == spec_index) out.source_fd = b.fd.get();
+    }
+    return out;
 }
 
 void attach_extra_mounts(int root_fd, const RootfsContext& ctx) {
@@ -352,7 +371,7 @@ PreparedRootfs prepare_rootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     bool dev_is_bind = false;
     for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
         const oci::Mount& m = spec.mounts[i];
-        UniqueFd readonly_later = mount_one(root_fd.get(), m, ctx, find_detached(ctx, i), mount_label(spec));
+        UniqueFd readonly_later = mount_one(root_fd.get(), m, ctx, find_prepared(ctx, i), mount_label(spec));
         if (readonly_later) prepared.readonly_later.push_back(std::move(readonly_later));
         if (m.destination == "/dev" && (m.type.value_or("") == "bind")) dev_is_bind = true;
     }

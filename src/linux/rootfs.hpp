@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/bind_sources.hpp"
 #include "linux/cgroup/container_view.hpp"
 #include "linux/mount_tree.hpp"
 #include "oci/runtime/spec.hpp"
@@ -25,6 +26,9 @@ struct RootfsContext {
     // Trees the host prepared (mount_tree.hpp): idmapped binds in place of
     // their spec mounts, and hull's own extra mounts after the spec's.
     std::span<const DetachedMount> detached = {};
+    // Bind sources the host opened in this mount namespace (bind_sources.hpp),
+    // mounted from instead of their paths.
+    std::span<const BindSource> bind_sources = {};
 };
 
 // What prepare_rootfs leaves for finish_rootfs: read-only tmpfs mounts

@@ -77,6 +77,52 @@ MOUNT_OPTS='awk -v d="$1" '"'"'$5 == d {o = $6} END {print o}'"'"' /proc/self/mo
   done
 }
 
+@test "in a user namespace, binds whose sources the container's root cannot reach are mounted (the host opens them)" {
+  # secret/ is 0700 root:root: the container's root (host uid 100000) may not
+  # search it, so it could not reach a source below it by path, nor stat one.
+  local secret=$TEST_DIR/secret
+  mkdir -m 0700 "$secret"
+  mkdir -m 0755 "$secret/dir"
+  echo in-dir > "$secret/dir/file"
+  echo a-file > "$secret/file"
+  chmod 0644 "$secret/dir/file" "$secret/file"
+  make_bundle "$BUNDLE" sh -c "stat -c '%u %g %a' /secret /data; cat /data/file /secret-file
+    set -- /secret; $MOUNT_OPTS; ls /secret 2>&1 || true"
+  use_user_namespace "$BUNDLE"
+  update_config "$BUNDLE" --arg s "$secret" '.mounts += [
+    {"destination": "/secret", "type": "bind", "source": $s, "options": ["rbind", "ro"]},
+    {"destination": "/data", "type": "bind", "source": ($s + "/dir"), "options": ["bind"]},
+    {"destination": "/secret-file", "type": "bind", "source": ($s + "/file"), "options": ["bind", "ro"]}]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  # root:root is unmapped in the container: the overflow ids
+  [ "${lines[0]}" = "65534 65534 700" ] || fail "$output"
+  [ "${lines[1]}" = "65534 65534 755" ] || fail "$output"
+  [ "${lines[2]}" = in-dir ] || fail "$output"
+  [ "${lines[3]}" = a-file ] || fail "$output"
+  [[ ",${lines[4]}," == *",ro,"* ]] || fail "/secret is not read-only: $output"
+  # Mounted, but what is inside stays the host root's.
+  [[ "${lines[5]}" == *"Permission denied"* ]] || fail "$output"
+}
+
+@test "in a user namespace, the container's root cannot remount rw a bind of a host read-only mount" {
+  # $SRC: a tmpfs anyone may write to, whose mount (not its superblock) is
+  # read-only. The bind in the container is the copy the user namespace
+  # got, with ro locked: a tree cloned by the host would have no lock.
+  mount -t tmpfs -o size=1m,mode=1777 hulltest-src "$SRC"
+  SRC_MOUNTED=1
+  mount -o remount,bind,ro "$SRC"
+  make_bundle "$BUNDLE" sh -c 'mount -o remount,bind,rw /data 2>&1; touch /data/new 2>&1; echo done'
+  use_user_namespace "$BUNDLE"
+  update_config "$BUNDLE" '.process.capabilities = {"bounding": ["CAP_SYS_ADMIN"], "effective": ["CAP_SYS_ADMIN"],
+    "permitted": ["CAP_SYS_ADMIN"]}'
+  add_data_mount '["rbind"]'
+  run runtime run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  [[ "$output" == *"Read-only file system"* ]] || fail "/data became writable: $output"
+  [ ! -e "$SRC/new" ]
+}
+
 @test "idmap with the mount's own mappings shows on-disk ids through them" {
   require_idmap
   make_bundle "$BUNDLE" sh -c 'stat -c "%u %g" /data/a /data/b; cat /data/a'
