@@ -194,3 +194,18 @@ TEST_CASE("sync: a child that dies mid-protocol is reported with the message the
     ::waitpid(pid, &status, 0);
     CHECK(WEXITSTATUS(status) == 9);
 }
+
+TEST_CASE("sync: bind sources come before parent_setup_done, from the parent only, in create only") {
+    auto [parent, child] = SyncSocket::make_pair(SyncProtocol::create);
+    parent.send(SyncType::bind_source, "0", parent.fd());
+    parent.send(SyncType::bind_source, "3", parent.fd());
+    parent.send(SyncType::parent_setup_done);
+    CHECK(expect_message(child, SyncType::bind_source, SyncType::parent_setup_done).payload == "0");
+    CHECK(expect_message(child, SyncType::bind_source, SyncType::parent_setup_done).payload == "3");
+    CHECK(expect_message(child, SyncType::bind_source, SyncType::parent_setup_done).type == SyncType::parent_setup_done);
+    CHECK(error_of([&] { parent.send(SyncType::bind_source, "1", parent.fd()); }) ==
+          "sync socket: bind_source from the parent is out of order after parent_setup_done");
+    auto [p2, c2] = SyncSocket::make_pair(SyncProtocol::exec);
+    CHECK(error_of([&] { p2.send(SyncType::bind_source, "0", p2.fd()); }) ==
+          "sync socket: bind_source from the parent is out of order after start");
+}
