@@ -319,6 +319,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
             cgroups.reset();
             record.cgroups = {};
             dir.save(record);
+        } else if (cgroups->saved() != record.cgroups) {
+            // A planned directory someone else made meanwhile is not ours to remove.
+            record.cgroups = cgroups->saved();
+            dir.save(record);
         }
     }
     if (!options.notify_socket.empty()) detached.push_back(prepare_notify_socket(spec, dir));

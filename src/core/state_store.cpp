@@ -87,6 +87,11 @@ std::string record_to_json(const ContainerRecord& r) {
     for (const auto& [name, path] : r.cgroups.paths) w.key(name).string(path);
     w.end_object();
     w.key("systemd_unit").string(r.cgroups.systemd_unit);
+    if (r.cgroups.created) {
+        w.key("created").begin_array();
+        for (const auto& dir : *r.cgroups.created) w.string(dir);
+        w.end_array();
+    }
     w.end_object();
     if (r.hooks) {
         w.key("hooks");
@@ -122,6 +127,7 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
             for (const auto& member : paths.value().members()) {
                 r.cgroups.paths[member.key] = json::Reader(member.value, paths.path() + "." + member.key).string();
             }
+            if (auto created = c.optional("created")) r.cgroups.created = created->strings();
         }
         if (auto hooks = obj.optional("hooks")) r.hooks = oci::parse_hooks(*hooks);
         return r;

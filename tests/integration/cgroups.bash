@@ -6,19 +6,42 @@
 # CONTROLLER: the v1 hierarchy with it, else the v2 hierarchy. "unified"
 # as CONTROLLER names the v2 directory itself.
 cg_dir() {
-  local pid=$1 ctrl=$2 path mnt
+  local pid=$1 ctrl=$2 path
   if [ "$ctrl" != unified ]; then
     path=$(awk -F: -v c="$ctrl" '$1 != "0" { n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
     if [ -n "$path" ]; then
-      mnt=$(findmnt -rn -t cgroup -o TARGET,OPTIONS | awk -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) { print $1; exit } }')
-      echo "$mnt$path"
+      echo "$(v1_mount "$ctrl")$path"
       return 0
     fi
   fi
   path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+  v2_mount >/dev/null || return 1
+  echo "$(v2_mount)$path"
+}
+
+# cg_dirs PID: PID's cgroup directory in every hierarchy, one a line.
+cg_dirs() {
+  local id ctrls path
+  while IFS=: read -r id ctrls path; do
+    if [ "$id" = 0 ]; then echo "$(v2_mount)$path"; else echo "$(v1_mount "${ctrls%%,*}")$path"; fi
+  done < "/proc/$1/cgroup"
+}
+
+# v1_mount CONTROLLER: where the v1 hierarchy carrying it ("name=systemd" too) is mounted.
+v1_mount() {
+  findmnt -rn -t cgroup -o TARGET,OPTIONS | awk -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) { print $1; exit } }'
+}
+
+# v2_mount: where the v2 hierarchy is mounted; fails without one.
+v2_mount() {
+  local mnt
   mnt=$(findmnt -rn -t cgroup2 -o TARGET | head -n 1)
-  [ -n "$mnt" ] || return 1
-  echo "$mnt$path"
+  [ -n "$mnt" ] && echo "$mnt"
+}
+
+# cg_mount CONTROLLER: the mount that drives CONTROLLER: its v1 hierarchy, else the v2 one.
+cg_mount() {
+  if is_v1 "$1"; then v1_mount "$1"; else v2_mount; fi
 }
 
 # host_has_controller CONTROLLER: a v1 hierarchy or the v2 root offers it.

@@ -10,6 +10,7 @@ load cgroups
 setup() {
   lifecycle_setup
   CG_PARENTS=()
+  CG_NAMES=()
 }
 
 teardown() {
@@ -19,9 +20,11 @@ teardown() {
     runc --root "$TEST_DIR/runc-root" delete --force "$id" >/dev/null 2>&1 || true
   done
   lifecycle_teardown
-  # Parents a test made for an absolute cgroupsPath (runtimes remove only the leaf).
-  local dir
+  # Parents a test made for an absolute cgroupsPath (runc removes only the leaf).
+  local dir name
   for dir in "${CG_PARENTS[@]}"; do rmdir "$dir" 2>/dev/null || true; done
+  # Cgroups named after the test, in every hierarchy, with what is below them.
+  for name in "${CG_NAMES[@]}"; do remove_cgroups_named "$name"; done
 }
 
 @test "cgroups: by default the init is in a cgroup named after the id in every hierarchy, removed by delete" {
@@ -53,6 +56,42 @@ teardown() {
       c=${c#name=}; echo "$(findmnt -rn -t cgroup -o TARGET | grep -E "/($c|$c,[^/]*|[^/]*,$c)$" | head -1)/$ID-parent"; fi; done))
   runtime delete --force "$ID"
   [ ! -e "$d" ]
+}
+
+@test "cgroups: delete removes the parents create made for a cgroupsPath of several components" {
+  hull_only "runc removes only the last component and leaves the parents it made"
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "$ID-parent/cgrouptest" '.linux.cgroupsPath = $p'
+  CG_NAMES+=("$ID-parent")
+  start_sleeper "$ID"
+  mapfile -t dirs < <(cg_dirs "$(init_pid "$ID")")
+  for d in "${dirs[@]}"; do
+    [[ "$d" == */"$ID-parent/cgrouptest" ]] || fail "$d is not the cgroupsPath"
+    [ -d "$d" ] || fail "$d does not exist"
+  done
+  runtime delete --force "$ID"
+  for d in "${dirs[@]}"; do [ ! -e "${d%/cgrouptest}" ] || fail "${d%/cgrouptest} left behind"; done
+}
+
+@test "cgroups: delete leaves a parent cgroup that existed before the container" {
+  require_controller pids
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "/$ID-pre/mid/leaf" '.linux.cgroupsPath = $p'
+  CG_NAMES+=("$ID-pre")
+  pre=$(cg_mount pids)/$ID-pre
+  mkdir "$pre"
+  start_sleeper "$ID"
+  mapfile -t dirs < <(cg_dirs "$(init_pid "$ID")")
+  runtime delete --force "$ID"
+  [ -d "$pre" ] || fail "$pre, made before the container, was removed"
+  for d in "${dirs[@]}"; do [ ! -e "$d" ] || fail "$d left behind"; done
+  # runc leaves every parent it made; hull removes those and only those.
+  if is_hull; then
+    for d in "${dirs[@]}"; do
+      [ ! -e "${d%/mid/leaf}/mid" ] || fail "${d%/mid/leaf}/mid left behind"
+      [ "${d%/mid/leaf}" = "$pre" ] || [ ! -e "${d%/mid/leaf}" ] || fail "${d%/mid/leaf} left behind"
+    done
+  fi
 }
 
 @test "cgroups: a cgroupsPath with .. cannot climb above the hierarchy" {

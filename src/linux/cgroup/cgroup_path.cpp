@@ -1,7 +1,5 @@
 #include "linux/cgroup/cgroup_path.hpp"
 
-#include <vector>
-
 #include "util/strings.hpp"
 
 namespace hull::sys::cgroup {
@@ -31,6 +29,18 @@ std::string path_in_hierarchy(std::string_view cgroups_path, std::string_view co
     std::string base = h.own_path;
     if (h.v2) base = base.substr(0, base.rfind('/'));
     return clean_rooted(base + inner);
+}
+
+std::vector<std::string> missing_directories(const std::string& mount_point, std::string_view inner,
+                                             const std::function<bool(const std::string&)>& exists) {
+    std::vector<std::string> out;
+    std::string dir = mount_point;
+    for (auto& part : util::split(clean_rooted(inner), '/')) {
+        if (part.empty()) continue;
+        dir += "/" + part;
+        if (!out.empty() || !exists(dir)) out.push_back(dir);
+    }
+    return out;
 }
 
 }  // namespace hull::sys::cgroup

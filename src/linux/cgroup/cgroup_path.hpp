@@ -7,8 +7,10 @@
 // never climbs above where the path starts.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "linux/cgroup/layout.hpp"
 
@@ -19,5 +21,11 @@ std::string clean_rooted(std::string_view path);
 
 // The path inside hierarchy h, starting with "/".
 std::string path_in_hierarchy(std::string_view cgroups_path, std::string_view container_id, const Hierarchy& h);
+
+// What making mount_point + inner creates: the directories from the first
+// one that does not exist down to the leaf, parents first (empty when the
+// leaf exists).
+std::vector<std::string> missing_directories(const std::string& mount_point, std::string_view inner,
+                                             const std::function<bool(const std::string&)>& exists);
 
 }  // namespace hull::sys::cgroup

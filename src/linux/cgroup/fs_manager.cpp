@@ -113,21 +113,61 @@ void remove_cgroup_dir(const std::string& dir) {
     }
 }
 
+// A container's cgroup and the sub-cgroups it made below it.
+void remove_cgroup_tree(const std::string& dir) {
+    // Usually a leaf: one rmdir.
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+    walk_depth_first(dir, remove_cgroup_dir);
+}
+
+// The parents create made, deepest first (the leaves are gone already). A
+// parent that still holds a cgroup (EBUSY), another container's under the
+// same parent, stays for it.
+void remove_created_parents(const std::vector<std::string>& created) {
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+        if (::rmdir(it->c_str()) == 0 || errno == ENOENT || errno == EBUSY || errno == ENOTEMPTY) continue;
+        throw_errno(errno, "remove cgroup {}", *it);
+    }
+}
+
+bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
 }  // namespace
 
 SavedCgroups FsManager::plan(const Placement& placement, const HostCgroups& host) {
     SavedCgroups saved;
     saved.driver = "cgroupfs";
+    saved.created.emplace();
     for (const auto& h : host.hierarchies) {
         std::string inner = path_in_hierarchy(placement.cgroups_path, placement.container_id, h);
         if (inner == "/") throw_error("linux.cgroupsPath: {} names a hierarchy's root", util::quote(placement.cgroups_path));
         saved.paths[h.v2 ? "" : h.name] = h.mount_point + inner;
+        auto missing = missing_directories(h.mount_point, inner, path_exists);
+        saved.created->insert(saved.created->end(), missing.begin(), missing.end());
     }
     return saved;
 }
 
+// One mkdir each, parents first. One that another process made since the
+// plan is not ours: it leaves the list, and destroy leaves it.
+void FsManager::make_planned_directories() {
+    if (!saved_.created) return;
+    auto& planned = *saved_.created;
+    for (auto it = planned.begin(); it != planned.end();) {
+        if (::mkdir(it->c_str(), 0755) == 0) {
+            ++it;
+        } else if (errno == EEXIST) {
+            it = planned.erase(it);
+        } else {
+            throw_errno(errno, "create cgroup {}", *it);
+        }
+    }
+}
+
 void FsManager::prepare() {
+    make_planned_directories();
     for (const auto& [name, dir] : saved_.paths) {
+        // Made already when planned; not for the systemd driver's hierarchies.
         util::make_directories(dir, 0755);
         if (name == "cpuset" || util::starts_with(name, "cpuset,") || name.find(",cpuset") != std::string::npos) {
             inherit_cpuset(dir);
@@ -301,11 +341,13 @@ void FsManager::set_devices(const std::vector<oci::DeviceRule>& rules) {
 }
 
 void FsManager::destroy() {
+    const auto& created = saved_.created;
     for (const auto& [name, dir] : saved_.paths) {
-        // Usually a leaf: one rmdir. Sub-cgroups the container made go first.
-        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) continue;
-        walk_depth_first(dir, remove_cgroup_dir);
+        // A cgroup that existed before the container is not ours to remove.
+        if (created && std::find(created->begin(), created->end(), dir) == created->end()) continue;
+        remove_cgroup_tree(dir);
     }
+    if (created) remove_created_parents(*created);
     v2_fd_.reset();
 }
 

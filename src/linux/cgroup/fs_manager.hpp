@@ -37,6 +37,7 @@ private:
     // The v2 directory if controller is usable there (enabling it in the
     // ancestors' cgroup.subtree_control on demand), or nullptr.
     const std::string* v2_dir_with(std::string_view controller) const;
+    void make_planned_directories();
     void apply_writes(const std::string& dir, const std::vector<struct FileWrite>& writes) const;
     void check_before_update(const oci::Resources& r) const;
 

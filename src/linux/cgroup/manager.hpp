@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ struct SavedCgroups {
     // The systemd driver's unit: PREFIX-NAME.scope from "slice:prefix:name"
     // (hull-ID.scope by default), or NAME when it is a slice; empty with cgroupfs.
     std::string systemd_unit;
+    // The directories create makes (cgroupfs driver), each hierarchy's
+    // parents before their children: destroy removes these and nothing
+    // else, so the parents of a cgroupsPath of several components go too,
+    // and a cgroup that existed before the container stays. Planned before
+    // they exist, so a killed create can be cleaned up. nullopt (systemd's
+    // scope, a record of an older hull): each leaf is removed, as runc does.
+    std::optional<std::vector<std::string>> created;
     bool operator==(const SavedCgroups&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "core/state_store.hpp"
 #include "util/error.hpp"
@@ -54,6 +55,16 @@ TEST_CASE("a record without hooks keeps them unknown (config.json has them), not
     ContainerRecord back = record_from_json(record_to_json(r), "state.json");
     CHECK_FALSE(back.hooks);
     CHECK_FALSE(back.no_new_keyring);
+}
+
+TEST_CASE("the cgroups create made are kept, and a record without them stays without") {
+    ContainerRecord r = sample();
+    r.cgroups.created = std::vector<std::string>{"/sys/fs/cgroup/memory/p", "/sys/fs/cgroup/memory/p/c1"};
+    CHECK(record_from_json(record_to_json(r), "state.json").cgroups == r.cgroups);
+    r.cgroups.created = std::vector<std::string>{};
+    CHECK(record_from_json(record_to_json(r), "state.json").cgroups.created == std::vector<std::string>{});
+    r.cgroups.created.reset();
+    CHECK_FALSE(record_from_json(record_to_json(r), "state.json").cgroups.created);
 }
 
 TEST_CASE("an older hull's record (no hooks, no no_new_keyring) still loads") {

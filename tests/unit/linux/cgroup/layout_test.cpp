@@ -2,6 +2,10 @@
 // and /proc/self/cgroup texts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "linux/cgroup/cgroup_path.hpp"
 #include "linux/cgroup/layout.hpp"
 
@@ -68,4 +72,21 @@ TEST_CASE("cgroupsPath: absolute, relative to the runtime's cgroup, empty = the 
     CHECK(path_in_hierarchy("", "c1", v2_root) == "/c1");
     CHECK(clean_rooted("//a/./b//") == "/a/b");
     CHECK(clean_rooted("") == "/");
+}
+
+TEST_CASE("cgroupsPath: create makes the directories from the first missing one down, parents first") {
+    auto existing = [](std::initializer_list<const char*> dirs) {
+        std::vector<std::string> list(dirs.begin(), dirs.end());
+        return [list](const std::string& dir) { return std::find(list.begin(), list.end(), dir) != list.end(); };
+    };
+    const std::string mnt = "/sys/fs/cgroup/pids";
+    CHECK(missing_directories(mnt, "/a/b/c", existing({})) ==
+          std::vector<std::string>{mnt + "/a", mnt + "/a/b", mnt + "/a/b/c"});
+    CHECK(missing_directories(mnt, "/a/b/c", existing({"/sys/fs/cgroup/pids/a"})) ==
+          std::vector<std::string>{mnt + "/a/b", mnt + "/a/b/c"});
+    // An existing leaf is not ours: nothing to make, nothing for delete to remove.
+    CHECK(missing_directories(mnt, "/a/b", existing({"/sys/fs/cgroup/pids/a", "/sys/fs/cgroup/pids/a/b"})).empty());
+    // Below a missing directory nothing can exist, whatever a racing look says.
+    CHECK(missing_directories(mnt, "//a/./b/", existing({"/sys/fs/cgroup/pids/a/b"})) ==
+          std::vector<std::string>{mnt + "/a", mnt + "/a/b"});
 }
