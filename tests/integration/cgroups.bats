@@ -11,9 +11,13 @@ setup() {
   lifecycle_setup
   CG_PARENTS=()
   CG_NAMES=()
+  THAW=()
 }
 
 teardown() {
+  # A cgroup a test froze is thawed first: a runtime's process stuck in it
+  # (a regression) can then go, and nothing below waits on it.
+  [ "${#THAW[@]}" -eq 0 ] || echo "${THAW[1]}" > "${THAW[0]}" 2>/dev/null || true
   # A runc container the comparison test started, if it failed before deleting it.
   local id
   for id in $(ls "$TEST_DIR/runc-root" 2>/dev/null); do
@@ -92,6 +96,38 @@ teardown() {
       [ "${d%/mid/leaf}" = "$pre" ] || [ ! -e "${d%/mid/leaf}" ] || fail "${d%/mid/leaf} left behind"
     done
   fi
+}
+
+@test "cgroups: a cgroupsPath whose cgroup is frozen is refused, not joined" {
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" --arg p "/$ID-frozen" '.linux.cgroupsPath = $p'
+  CG_NAMES+=("$ID-frozen")
+  if is_v1 freezer; then
+    dir=$(v1_mount freezer)/$ID-frozen
+    mkdir "$dir"
+    THAW=("$dir/freezer.state" THAWED)
+    echo FROZEN > "$dir/freezer.state"
+  else
+    v2_mount >/dev/null || skip "no cgroup freezer on this host"
+    dir=$(v2_mount)/$ID-frozen
+    mkdir "$dir"
+    [ -e "$dir/cgroup.freeze" ] || skip "this kernel's cgroup v2 has no cgroup.freeze"
+    THAW=("$dir/cgroup.freeze" 0)
+    echo 1 > "$dir/cgroup.freeze"
+  fi
+  # A runtime that joins the cgroup hangs in it: the timeout ends the test
+  # (124) and teardown thaws the cgroup.
+  status=0
+  timeout -k 5 20 "$RUNTIME_BIN" --root "$TEST_ROOT" run -d --bundle "$BUNDLE" "$ID" \
+    </dev/null >"$TEST_DIR/out" 2>&1 || status=$?
+  output=$(cat "$TEST_DIR/out")
+  [ "$status" -eq 1 ] || fail "exit status $status (124: the runtime hung in the frozen cgroup): $output"
+  [[ "$output" == *"container's cgroup unexpectedly frozen"* ]] || fail "$output"
+  [ -d "$dir" ] || fail "$dir, made before the container, was removed"
+  [ -z "$(ls "$TEST_ROOT")" ] || fail "state left: $(ls "$TEST_ROOT")"
+  for mnt in $(findmnt -rn -t cgroup,cgroup2 -o TARGET); do
+    [ "$mnt/$ID-frozen" = "$dir" ] || [ ! -e "$mnt/$ID-frozen" ] || fail "$mnt/$ID-frozen left behind"
+  done
 }
 
 @test "cgroups: a cgroupsPath with .. cannot climb above the hierarchy" {

@@ -104,6 +104,16 @@ bool in_user_namespace() {
     }
 }
 
+// Whether a v2 cgroup is frozen, by itself (cgroup.freeze) or through an
+// ancestor (cgroup.events reports the state in effect).
+bool v2_frozen(const std::string& dir) {
+    auto freeze = try_read_cgroup_line(dir, "cgroup.freeze");
+    if (freeze && *freeze == "1") return true;
+    if (!cgroup_file_exists(dir, "cgroup.events")) return false;
+    auto lines = util::split(read_cgroup_file(dir, "cgroup.events"), '\n');
+    return std::find(lines.begin(), lines.end(), "frozen 1") != lines.end();
+}
+
 // rmdir, waiting a little for exiting tasks to leave (EBUSY).
 void remove_cgroup_dir(const std::string& dir) {
     for (int attempt = 0;; ++attempt) {
@@ -173,10 +183,30 @@ void FsManager::prepare() {
             inherit_cpuset(dir);
         }
     }
+    refuse_frozen();
     // clone3 can start the init inside its cgroup on a unified host; with
     // v1 hierarchies beside it, enter() places it everywhere alike.
     const std::string* dir = v2_dir();
     if (dir != nullptr && saved_.paths.size() == 1) v2_fd_ = util::open_fd(*dir, O_PATH | O_DIRECTORY);
+}
+
+// A task that joins a frozen cgroup freezes with it: the init would stop
+// halfway through its setup, on v1 unkillable until someone thaws the
+// cgroup, and create would wait for it forever. runc refuses such a cgroup
+// too, in the same words. Checked once the directories exist: a new v1
+// cgroup below a frozen one is frozen as well.
+void FsManager::refuse_frozen() const {
+    if (const std::string* dir = v1_dir("freezer")) {
+        auto state = try_read_cgroup_line(*dir, "freezer.state");
+        if (state && *state != "THAWED") {
+            throw_error("container's cgroup unexpectedly frozen: freezer.state of {} is {}; thaw it first", *dir,
+                        *state);
+        }
+    }
+    if (const std::string* dir = v2_dir(); dir != nullptr && v2_frozen(*dir)) {
+        throw_error("container's cgroup unexpectedly frozen: {} or an ancestor has cgroup.freeze 1; thaw it first",
+                    *dir);
+    }
 }
 
 void FsManager::enter(pid_t pid) {

@@ -38,6 +38,7 @@ private:
     // ancestors' cgroup.subtree_control on demand), or nullptr.
     const std::string* v2_dir_with(std::string_view controller) const;
     void make_planned_directories();
+    void refuse_frozen() const;
     void apply_writes(const std::string& dir, const std::vector<struct FileWrite>& writes) const;
     void check_before_update(const oci::Resources& r) const;
 

@@ -59,7 +59,8 @@ public:
     Manager(const Manager&) = delete;
     Manager& operator=(const Manager&) = delete;
 
-    // Creates the directories in every hierarchy, before the init is cloned.
+    // Creates the directories in every hierarchy and refuses a frozen
+    // cgroup, which the init could not leave; before the init is cloned.
     // The systemd driver makes none here: they come with its scope, in enter().
     virtual void prepare() = 0;
     // A directory fd for clone3's CLONE_INTO_CGROUP, or -1: only the cgroupfs
