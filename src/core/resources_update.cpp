@@ -27,6 +27,10 @@ void merge(oci::Memory& b, const oci::Memory& c) {
     take(b.limit, c.limit);
     take(b.reservation, c.reservation);
     take(b.swap, c.swap);
+    // Unlimited memory under a memory+swap limit left in force is refused
+    // on v1 (EINVAL) and meaningless on v2: as runc, memory lifted to -1
+    // with no swap given lifts memory+swap too.
+    if (c.limit == -1 && c.swap.value_or(0) == 0 && b.swap.value_or(0) != 0) b.swap = -1;
     take(b.kernel, c.kernel);
     take(b.kernel_tcp, c.kernel_tcp);
     take(b.swappiness, c.swappiness);

@@ -315,6 +315,51 @@ teardown() {
   [ "$(cat "$f")" = 104857600 ]
 }
 
+# memory_limits_are DIR LIMIT SWAP: the memory cgroup DIR has LIMIT and
+# memory+swap SWAP (bytes, or -1 for none), in its v1 or v2 files.
+memory_limits_are() {
+  local dir=$1 limit=$2 swap=$3 got_limit got_swap
+  if is_v1 memory; then
+    got_limit=$(cat "$dir/memory.limit_in_bytes") got_swap=$(cat "$dir/memory.memsw.limit_in_bytes")
+    # -1 reads back as the largest page-aligned value.
+    if [ "$limit" = -1 ] && [ "$got_limit" -gt $((1 << 62)) ]; then limit=$got_limit; fi
+    if [ "$swap" = -1 ] && [ "$got_swap" -gt $((1 << 62)) ]; then swap=$got_swap; fi
+  else
+    got_limit=$(cat "$dir/memory.max") got_swap=$(cat "$dir/memory.swap.max")
+    # v2's memory.swap.max is the swap alone.
+    if [ "$swap" = -1 ]; then swap=max; else swap=$((swap - limit)); fi
+    if [ "$limit" = -1 ]; then limit=max; fi
+  fi
+  [ "$got_limit" = "$limit" ] && [ "$got_swap" = "$swap" ] ||
+    fail "memory limit $got_limit, swap $got_swap; expected $limit and $swap"
+}
+
+@test "update: memory and memory+swap go in the order the kernel takes; --memory -1 lifts both" {
+  require_controller memory
+  make_bundle "$BUNDLE" sleep 1000
+  update_config "$BUNDLE" '.linux.resources.memory = {"limit": 67108864}'
+  start_sleeper "$ID"
+  m=$(cg_dir "$(init_pid "$ID")" memory)
+  if is_v1 memory; then
+    [ -e "$m/memory.memsw.limit_in_bytes" ] || skip "no swap accounting (memory.memsw.*) on this kernel"
+  else
+    [ -e "$m/memory.swap.max" ] || skip "no memory.swap.max on this kernel"
+  fi
+  runtime update --memory 64m --memory-swap 128m "$ID"
+  memory_limits_are "$m" 67108864 134217728
+  # Memory above the memory+swap in force: memory+swap must go first.
+  runtime update --memory 256m --memory-swap 512m "$ID"
+  memory_limits_are "$m" 268435456 536870912
+  # Memory+swap below the memory in force: memory must go first.
+  runtime update --memory 16m --memory-swap 32m "$ID"
+  memory_limits_are "$m" 16777216 33554432
+  # Unlimited memory with a swap limit left in force is EINVAL on v1.
+  runtime update --memory -1 "$ID"
+  memory_limits_are "$m" -1 -1
+  runtime update --memory 64m "$ID"
+  memory_limits_are "$m" 67108864 -1
+}
+
 @test "update rejects a bad size and a bad --resources document, naming them" {
   make_bundle "$BUNDLE" sleep 1000
   start_sleeper "$ID"

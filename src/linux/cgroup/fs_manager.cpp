@@ -140,6 +140,14 @@ void remove_created_parents(const std::vector<std::string>& created) {
     }
 }
 
+// The values in force that the order of a v1 controller's writes depends on.
+InForce in_force(const std::string& dir, const ControllerRequest& request) {
+    InForce now;
+    if (request.v1 != "memory") return now;
+    if (auto limit = try_read_cgroup_line(dir, "memory.limit_in_bytes")) now.memory_limit = util::parse_i64(*limit);
+    return now;
+}
+
 bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 }  // namespace
@@ -266,7 +274,7 @@ void FsManager::set(const oci::Resources& r) {
     for (const auto& request : requested_controllers(r)) {
         with_context(request.field, [&] {
             if (const std::string* dir = request.v1.empty() ? nullptr : v1_dir(request.v1)) {
-                apply_writes(*dir, v1_writes(request, r));
+                apply_writes(*dir, v1_writes(request, r, in_force(*dir, request)));
             } else if (const std::string* dir2 = request.v2.empty() ? nullptr : v2_dir_with(request.v2)) {
                 apply_writes(*dir2, v2_writes(request, r));
             } else if (request.v2 == "*") {

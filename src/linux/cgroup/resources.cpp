@@ -30,13 +30,24 @@ bool has_cpu(const oci::Resources& r) {
 }
 bool has_cpuset(const oci::Resources& r) { return r.cpu && (r.cpu->cpus || r.cpu->mems); }
 
-Writes memory_v1(const oci::Memory& m) {
-    Writes out;
-    // Limit before memsw; when the limit must rise above the old memsw, the
-    // EINVAL retry puts it after.
+// Memory and memory+swap in an order the kernel takes at each write (it
+// keeps memory at or below memory+swap), as runc's setMemoryAndSwap:
+// memory+swap first when it is lifted (-1) or rises above the memory limit
+// in force (memory may then rise up to it), else memory first (memory+swap
+// may then fall down to it).
+void put_memory_and_swap(Writes& out, const oci::Memory& m, std::optional<std::int64_t> limit_in_force) {
+    std::int64_t limit = m.limit.value_or(0);
+    std::int64_t swap = m.swap.value_or(0);
+    bool swap_first = limit != 0 && swap != 0 && (swap == -1 || (limit_in_force && *limit_in_force < swap));
+    if (swap_first) put(out, "memory.memsw.limit_in_bytes", m.swap);
     put(out, "memory.limit_in_bytes", m.limit);
+    if (!swap_first) put(out, "memory.memsw.limit_in_bytes", m.swap);
+}
+
+Writes memory_v1(const oci::Memory& m, std::optional<std::int64_t> limit_in_force) {
+    Writes out;
+    put_memory_and_swap(out, m, limit_in_force);
     put(out, "memory.soft_limit_in_bytes", m.reservation);
-    put(out, "memory.memsw.limit_in_bytes", m.swap);
     // memory.kmem.limit_in_bytes is deprecated and gone from new kernels;
     // runc ignores kernel memory too.
     put(out, "memory.kmem.tcp.limit_in_bytes", m.kernel_tcp);
@@ -180,7 +191,9 @@ Writes unified(const oci::StringMap& entries) {
 
 std::vector<ControllerRequest> requested_controllers(const oci::Resources& r) {
     std::vector<ControllerRequest> out;
-    if (has_memory(r) && !memory_v1(*r.memory).empty()) out.push_back({"linux.resources.memory", "memory", "memory"});
+    if (has_memory(r) && !memory_v1(*r.memory, std::nullopt).empty()) {
+        out.push_back({"linux.resources.memory", "memory", "memory"});
+    }
     if (has_cpu(r)) out.push_back({"linux.resources.cpu", "cpu", "cpu"});
     if (has_cpuset(r) && !cpuset(*r.cpu).empty()) out.push_back({"linux.resources.cpu.cpus/mems", "cpuset", "cpuset"});
     if (r.pids && !pids(*r.pids).empty()) out.push_back({"linux.resources.pids", "pids", "pids"});
@@ -196,8 +209,8 @@ std::vector<ControllerRequest> requested_controllers(const oci::Resources& r) {
     return out;
 }
 
-std::vector<FileWrite> v1_writes(const ControllerRequest& c, const oci::Resources& r) {
-    if (c.v1 == "memory") return memory_v1(*r.memory);
+std::vector<FileWrite> v1_writes(const ControllerRequest& c, const oci::Resources& r, const InForce& in_force) {
+    if (c.v1 == "memory") return memory_v1(*r.memory, in_force.memory_limit);
     if (c.v1 == "cpu") return cpu_v1(*r.cpu);
     if (c.v1 == "cpuset") return cpuset(*r.cpu);
     if (c.v1 == "pids") return pids(*r.pids);

@@ -5,6 +5,8 @@
 // device list is not here (device_rules/device_filter).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +29,20 @@ struct ControllerRequest {
 };
 
 std::vector<ControllerRequest> requested_controllers(const oci::Resources& r);
-// The writes for one controller. Within a controller, order matters and a
-// write the kernel refuses with EINVAL (memory.limit above memsw, cfs quota
-// vs period) is retried once after the others, as runc does.
-std::vector<FileWrite> v1_writes(const ControllerRequest& controller, const oci::Resources& r);
+
+// What the order of v1 writes depends on besides the resources.
+struct InForce {
+    // memory.limit_in_bytes now: the kernel keeps it at or below
+    // memory.memsw.limit_in_bytes at every write. nullopt: unknown.
+    std::optional<std::int64_t> memory_limit;
+};
+
+// The writes for one controller. Within a controller, order matters: the
+// memory pair goes in an order the kernel takes (see InForce), and a write
+// it refuses with EINVAL (cfs quota vs period) is retried once after the
+// others, as runc does.
+std::vector<FileWrite> v1_writes(const ControllerRequest& controller, const oci::Resources& r,
+                                 const InForce& in_force = {});
 std::vector<FileWrite> v2_writes(const ControllerRequest& controller, const oci::Resources& r);
 
 }  // namespace hull::sys::cgroup

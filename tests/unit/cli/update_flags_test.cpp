@@ -1,6 +1,8 @@
 // `update`: runc's flags and sizes, and the merge of changes (zero = unchanged).
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,4 +104,27 @@ TEST_CASE("update: merge keeps old values where the change is absent or zero") {
     CHECK(base.pids->limit == 10);
     REQUIRE(base.cpu);
     CHECK(base.cpu->cpus == "1");
+}
+
+TEST_CASE("update: memory lifted to -1 with no swap given lifts memory+swap too (runc)") {
+    auto merged = [](std::optional<std::int64_t> base_swap, std::optional<std::int64_t> swap_change) {
+        oci::Resources base;
+        base.memory.emplace();
+        base.memory->limit = 64 << 20;
+        base.memory->swap = base_swap;
+        oci::Resources change;
+        change.memory.emplace();
+        change.memory->limit = -1;
+        change.memory->swap = swap_change;
+        core::merge_resources(base, change);
+        CHECK(base.memory->limit == -1);
+        return base.memory->swap;
+    };
+    CHECK(merged(128 << 20, std::nullopt) == -1);
+    CHECK(merged(128 << 20, 0) == -1);
+    CHECK(merged(128 << 20, -1) == -1);
+    // A swap given with it stands (the kernel judges the pair).
+    CHECK(merged(128 << 20, 256 << 20) == 256 << 20);
+    // No memory+swap limit in force: none is written.
+    CHECK(merged(std::nullopt, std::nullopt) == std::nullopt);
 }

@@ -1,7 +1,11 @@
 // linux.resources → cgroup files, v1 and v2, with runc's conversions.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "linux/cgroup/convert.hpp"
 #include "linux/cgroup/resources.hpp"
@@ -66,8 +70,8 @@ TEST_CASE("resources: memory on v1 and v2") {
     r.memory->swappiness = 10;
     r.memory->disable_oom_killer = true;
     CHECK(v1(r, "memory") == std::vector<FileWrite>{{"memory.limit_in_bytes", "1048576"},
-                                                    {"memory.soft_limit_in_bytes", "524288"},
                                                     {"memory.memsw.limit_in_bytes", "2097152"},
+                                                    {"memory.soft_limit_in_bytes", "524288"},
                                                     {"memory.swappiness", "10"},
                                                     {"memory.oom_control", "1"}});
     r.memory->disable_oom_killer = false;
@@ -77,6 +81,34 @@ TEST_CASE("resources: memory on v1 and v2") {
     r.memory->limit = -1;
     r.memory->swap = 0;
     CHECK(v2(r, "memory")[0] == FileWrite{"memory.swap.max", "max"});
+}
+
+TEST_CASE("resources: v1 memory and memory+swap go in an order the kernel takes at each write") {
+    Resources r;
+    r.memory.emplace();
+    auto order = [&](std::int64_t limit, std::int64_t swap, std::optional<std::int64_t> in_force) {
+        r.memory->limit = limit;
+        r.memory->swap = swap;
+        std::vector<std::string> files;
+        for (const auto& c : requested_controllers(r)) {
+            if (c.v1 != "memory") continue;
+            for (const auto& w : v1_writes(c, r, InForce{in_force})) files.push_back(w.file);
+        }
+        return files;
+    };
+    const std::vector<std::string> swap_first{"memory.memsw.limit_in_bytes", "memory.limit_in_bytes"};
+    const std::vector<std::string> limit_first{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes"};
+    // Rising above the memory+swap in force (128M): memory+swap makes room first.
+    CHECK(order(256 << 20, 512 << 20, 64 << 20) == swap_first);
+    // Memory+swap falling below the memory in force: memory goes down first.
+    CHECK(order(16 << 20, 32 << 20, 256 << 20) == limit_first);
+    // Unlimited: memory+swap is lifted first, whatever is in force.
+    CHECK(order(-1, -1, 64 << 20) == swap_first);
+    CHECK(order(-1, -1, std::nullopt) == swap_first);
+    // In force unknown: memory first, and the EINVAL retry covers the rest.
+    CHECK(order(256 << 20, 512 << 20, std::nullopt) == limit_first);
+    CHECK(order(256 << 20, 0, 64 << 20) == std::vector<std::string>{"memory.limit_in_bytes"});
+    CHECK(order(0, 512 << 20, 64 << 20) == std::vector<std::string>{"memory.memsw.limit_in_bytes"});
 }
 
 TEST_CASE("resources: zero means unchanged, as runc") {
