@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/container.hpp"
+#include "core/exec_cgroups.hpp"
 #include "core/foreground.hpp"
 #include "core/process_setup.hpp"
 #include "core/seccomp_listener.hpp"
@@ -89,35 +90,8 @@ void check_console_flags(const oci::Process& process, const ExecOptions& options
     }
 }
 
-// `[CONTROLLERS:]PATH` below the container's cgroups (runc's --cgroup).
-void add_sub_cgroup(std::map<std::string, std::string>& dirs, const std::string& value) {
-    auto colon = value.find(':');
-    std::string path = colon == std::string::npos ? value : value.substr(colon + 1);
-    if (path.empty() || path.starts_with('/') || path == ".." || path.starts_with("../") ||
-        path.find("/../") != std::string::npos || path.ends_with("/..")) {
-        throw_error("--cgroup {}: expected a relative path below the container's cgroup", util::quote(value));
-    }
-    if (colon == std::string::npos) {
-        for (auto& entry : dirs) entry.second += "/" + path;
-        return;
-    }
-    for (const auto& controller : util::split(value.substr(0, colon), ',')) {
-        bool found = false;
-        for (auto& entry : dirs) {
-            auto names = util::split(entry.first, ',');
-            if (std::find(names.begin(), names.end(), controller) == names.end()) continue;
-            entry.second += "/" + path;
-            found = true;
-        }
-        if (!found) throw_error("--cgroup {}: the container has no cgroup v1 hierarchy with {}", util::quote(value),
-                                util::quote(controller));
-    }
-}
-
 std::map<std::string, std::string> exec_cgroups(const ContainerRecord& record, const ExecOptions& options) {
-    std::map<std::string, std::string> dirs = record.cgroups.paths;
-    if (!options.sub_cgroups.empty() && dirs.empty()) throw_error("--cgroup: the container has no cgroups");
-    for (const auto& value : options.sub_cgroups) add_sub_cgroup(dirs, value);
+    std::map<std::string, std::string> dirs = exec_cgroup_dirs(record.cgroups.paths, options.sub_cgroups);
     for (const auto& entry : dirs) {
         struct stat st {};
         if (::stat(entry.second.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -22,7 +22,8 @@ struct ExecOptions {
     std::string console_socket;
     std::string pid_file;
     // --cgroup: [CONTROLLER[,CONTROLLER]:]PATH, an existing sub-cgroup of
-    // the container's, for the hierarchies named (all without a prefix).
+    // the container's, for the hierarchies named (all without a prefix):
+    // runc's rules, exec_cgroups.hpp.
     std::vector<std::string> sub_cgroups;
     bool detach = false;
     bool ignore_paused = false;

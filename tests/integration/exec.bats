@@ -285,6 +285,27 @@ exec_in_background() {
   [[ "$output" == *nosuch* ]]
 }
 
+@test "exec --cgroup / is the container's own cgroup; a path out of it is refused" {
+  load cgroups
+  start_container
+  dir=$(cg_dir "$INIT_PID" pids)
+  [ -n "$dir" ] || skip "no pids cgroup for the container"
+  prefix=
+  is_v1 pids && prefix=pids:
+  # runc: the path is joined to the container's cgroup, so / (and .) is that cgroup.
+  for arg in / "${prefix}/" "${prefix}."; do
+    runtime exec -d --cgroup "$arg" --pid-file "$TEST_DIR/exec.pid" "$ID" sleep 100
+    pid=$(cat "$TEST_DIR/exec.pid")
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "--cgroup $arg: $pid is not in $dir"
+    kill -9 "$pid"
+  done
+  run runtime exec --cgroup "${prefix}.." "$ID" true
+  [ "$status" -ne 0 ] || fail "--cgroup ${prefix}.. was taken"
+  # A path without controllers names every hierarchy: it cannot come twice.
+  run runtime exec --cgroup / --cgroup / "$ID" true
+  [ "$status" -ne 0 ] || fail "two --cgroup without a controller were taken"
+}
+
 @test "a process without HOME gets its user's home from the image, or /" {
   update_config "$BUNDLE" '.process.env = ["PATH=/bin:/usr/bin"]'
   start_container
