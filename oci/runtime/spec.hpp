@@ -363,6 +363,8 @@ void write_hooks(json::Writer& w, const Hooks& hooks);
 // A process.json as `exec --process` takes it (config.md "Process" alone);
 // errors are prefixed with the path.
 Process load_process(const std::string& path);
+// Its parse of the file's text, errors prefixed "NAME: ".
+Process parse_process_text(std::string_view text, const std::string& name);
 void write_spec(json::Writer& w, const Spec& spec);
 std::string spec_to_json(const Spec& spec, bool pretty);
 

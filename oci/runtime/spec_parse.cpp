@@ -207,12 +207,16 @@ Spec load_spec(const std::string& path) {
     return parse_spec_text(with_context(name, [&] { return read_spec_text(path); }), name);
 }
 
-Process load_process(const std::string& path) {
-    return with_context(path, [&] {
-        json::ParseLimits limits;
-        json::Value doc = json::parse(util::read_file(path, limits.max_bytes), limits);
+Process parse_process_text(std::string_view text, const std::string& name) {
+    return with_context(name, [&] {
+        json::Value doc = json::parse(text, json::ParseLimits{});
         return parse_process(Reader(doc, ""));
     });
+}
+
+Process load_process(const std::string& path) {
+    return parse_process_text(with_context(path, [&] { return util::read_file(path, json::ParseLimits{}.max_bytes); }),
+                              path);
 }
 
 }  // namespace hull::oci

@@ -66,20 +66,23 @@ oci::Process from_container(const oci::Spec& container, const ExecRequest& reque
 
 }  // namespace
 
+oci::Process process_file_spec(oci::Process p, const std::string& name, std::optional<bool> tty) {
+    // The flags that runc's exec still applies on top of a process file.
+    if (tty) p.terminal = *tty;
+    try {
+        oci::validate_process(p);
+    } catch (const Error& e) {
+        // The checks speak of config.json; the process came from this file.
+        std::string_view message = e.message();
+        if (message.starts_with("config.json: ")) message.remove_prefix(13);
+        throw Error(e.error_number(), fmt::format("{}: {}", name, message));
+    }
+    return p;
+}
+
 oci::Process exec_process_spec(const oci::Spec& container, const ExecRequest& request) {
     if (!request.process_file.empty()) {
-        oci::Process p = oci::load_process(request.process_file);
-        // The flags that runc's exec still applies on top of a process file.
-        if (request.tty) p.terminal = *request.tty;
-        try {
-            oci::validate_process(p);
-        } catch (const Error& e) {
-            // The checks speak of config.json; the process came from this file.
-            std::string_view message = e.message();
-            if (message.starts_with("config.json: ")) message.remove_prefix(13);
-            throw Error(e.error_number(), fmt::format("{}: {}", request.process_file, message));
-        }
-        return p;
+        return process_file_spec(oci::load_process(request.process_file), request.process_file, request.tty);
     }
     if (request.args.empty()) throw_error("exec: a command to run is required (or --process FILE)");
     oci::Process p = from_container(container, request);

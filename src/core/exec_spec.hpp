@@ -30,4 +30,9 @@ struct ExecRequest {
 // The validated process. Throws naming the flag or field that is wrong.
 oci::Process exec_process_spec(const oci::Spec& container, const ExecRequest& request);
 
+// exec_process_spec's --process half, once the file is parsed
+// (oci::load_process): --tty applied on top and the result validated, errors
+// prefixed with name (the file) instead of "config.json".
+oci::Process process_file_spec(oci::Process process, const std::string& name, std::optional<bool> tty);
+
 }  // namespace hull::core
