@@ -4,7 +4,7 @@
 #      and the doctest unit tests, counted case by case;
 #   2. build with clang++ (warnings are errors) with ASan+UBSan and libFuzzer
 #      instrumentation: a compile check, the unit tests again under the
-#      sanitizers (one check), and the config.json fuzz target;
+#      sanitizers (one check), and the libFuzzer targets (tests/fuzz);
 #   3. the bats integration suite (tests/integration) against the g++ `hull`,
 #      then its lifecycle files (those that run real containers) against runc
 #      from apt, to show the tests check real runtime behaviour (cases where
@@ -18,12 +18,15 @@
 #      is another machine: it boots in the background once the g++ build is
 #      done, runs beside the unit tests, 3, 2 and 5 (its TCG guest keeps about
 #      one of two cores busy) and is collected, output and counts, at the end;
-#   5. the fuzz target for HULL_TEST_FUZZ_SECONDS (one check).
+#   5. the fuzz targets (config.json, state.json, exec's process.json, seccomp
+#      profiles), one after another, sharing HULL_TEST_FUZZ_SECONDS (one check
+#      each).
 # Every build and every temporary file lives in one scratch directory under
 # /dev/shm, removed on exit. The last line is `N passed, N failed[, N skipped]`;
 # the exit status is 1 when anything failed.
 #
-# Knobs: HULL_TEST_FUZZ_SECONDS (default 60; 0 skips the fuzz run),
+# Knobs: HULL_TEST_FUZZ_SECONDS (default 60, split between the fuzz targets;
+#        0 skips the fuzz run),
 #        HULL_TEST_SKIP_CLANG=1 (no clang build: no sanitizer run, no fuzzing),
 #        HULL_TEST_SKIP_RUNC=1 (no lifecycle run against runc),
 #        HULL_TEST_JOBS (default 2), RUNTIME (the runtime the bats suites test,
@@ -39,6 +42,8 @@ skip_clang=${HULL_TEST_SKIP_CLANG:-0}
 skip_runc=${HULL_TEST_SKIP_RUNC:-0}
 vm=${HULL_TEST_VM:-1}
 jobs=${HULL_TEST_JOBS:-2}
+# tests/fuzz: NAME-fuzz built from NAME_fuzz.cpp, seeded from corpus/NAME.
+fuzz_targets=(config state process seccomp)
 
 scratch=$(mktemp -d /dev/shm/hull-test.XXXXXX 2>/dev/null || mktemp -d /tmp/hull-test.XXXXXX)
 # The VM lane's background job (start_vm) goes with us.
@@ -228,28 +233,53 @@ finish_vm() {
   done
 }
 
-# run_fuzz EXE: the config.json fuzz target on a copy of the seed corpus.
+# run_fuzz NAME SECONDS: the fuzz target NAME-fuzz for SECONDS on a copy of
+# its seed corpus (tests/fuzz/corpus/NAME).
 run_fuzz() {
-  local exe=$1 log=$scratch/fuzz.log status=0 crash
-  section "fuzz: config-fuzz for ${fuzz_seconds}s"
-  mkdir -p "$scratch/corpus" "$scratch/artifacts"
-  cp "$repo"/tests/fuzz/corpus/* "$scratch/corpus/"
+  local name=$1 seconds=$2 exe=$clang_dir/tests/fuzz/$1-fuzz log=$scratch/fuzz-$1.log status=0 crash
+  local corpus=$scratch/corpus-$name artifacts=$scratch/artifacts-$name/
+  section "fuzz: $name-fuzz for ${seconds}s"
+  mkdir -p "$corpus" "$artifacts"
+  cp "$repo/tests/fuzz/corpus/$name"/* "$corpus/"
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    timeout $((fuzz_seconds + 120)) "$exe" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 \
-    -timeout=10 -print_final_stats=1 -artifact_prefix="$scratch/artifacts/" "$scratch/corpus" \
+    timeout $((seconds + 120)) "$exe" -max_total_time="$seconds" -rss_limit_mb=2048 \
+    -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" \
     >"$log" 2>&1 || status=$?
   grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
   if [ "$status" -eq 0 ]; then
-    record pass "fuzz: config-fuzz ${fuzz_seconds}s"
+    record pass "fuzz: $name-fuzz ${seconds}s"
     return 0
   fi
   show_log "$log"
-  for crash in "$scratch"/artifacts/*; do
+  for crash in "$artifacts"*; do
     [ -f "$crash" ] || continue
-    echo "--- $(basename "$crash") (base64; reproduce with: base64 -d > input && config-fuzz input):"
+    echo "--- $(basename "$crash") (base64; reproduce with: base64 -d > input && $name-fuzz input):"
     head -c 65536 "$crash" | base64
   done
-  record fail "fuzz: config-fuzz (exit $status)"
+  record fail "fuzz: $name-fuzz (exit $status)"
+}
+
+# run_fuzz_all MODE: every fuzz target, one after another, HULL_TEST_FUZZ_SECONDS
+# shared between them (at least a second each). MODE "built": the clang build
+# made them; "each": it failed, so each target is built alone first (they
+# need only the libraries they link).
+run_fuzz_all() {
+  local mode=$1 name seconds
+  if [ "$fuzz_seconds" -le 0 ]; then
+    record skip "fuzz (HULL_TEST_FUZZ_SECONDS=0)" "${#fuzz_targets[@]}"
+    return 0
+  fi
+  seconds=$((fuzz_seconds / ${#fuzz_targets[@]}))
+  [ "$seconds" -ge 1 ] || seconds=1
+  for name in "${fuzz_targets[@]}"; do
+    if [ "$mode" = each ] && ! { [ -f "$clang_dir/build.ninja" ] &&
+      ninja -C "$clang_dir" -j "$jobs" "tests/fuzz/$name-fuzz" >"$scratch/fuzz-build-$name.log" 2>&1; }; then
+      show_log "$scratch/fuzz-build-$name.log"
+      record fail "fuzz: $name-fuzz does not build"
+      continue
+    fi
+    run_fuzz "$name" "$seconds"
+  done
 }
 
 section "dependencies"
@@ -267,28 +297,16 @@ else
 fi
 
 if [ "$skip_clang" = 1 ]; then
-  record skip "clang build, sanitizer unit run and fuzzing (HULL_TEST_SKIP_CLANG=1)" 3
+  record skip "clang build, sanitizer unit run and fuzzing (HULL_TEST_SKIP_CLANG=1)" $((2 + ${#fuzz_targets[@]}))
 elif build clang++ "$clang_dir" clang++ -Dfuzz=true -Db_sanitize=address,undefined \
   -Dcpp_args=-fsanitize=fuzzer-no-link -Dcpp_link_args=-fsanitize=fuzzer-no-link; then
   run_unit "$clang_dir/tests/unit-tests" clang-asan-ubsan once
-  if [ "$fuzz_seconds" -gt 0 ]; then
-    run_fuzz "$clang_dir/tests/fuzz/config-fuzz"
-  else
-    record skip "fuzz (HULL_TEST_FUZZ_SECONDS=0)"
-  fi
+  run_fuzz_all built
 else
   record fail "unit tests: clang-asan-ubsan (not run: clang build failed)"
-  # The fuzz target needs only libhull-oci: fuzz it even when another part
-  # of the tree does not build with clang.
-  if [ "$fuzz_seconds" -le 0 ]; then
-    record skip "fuzz (HULL_TEST_FUZZ_SECONDS=0)"
-  elif [ -f "$clang_dir/build.ninja" ] &&
-    ninja -C "$clang_dir" -j "$jobs" tests/fuzz/config-fuzz >"$scratch/fuzz-build.log" 2>&1; then
-    run_fuzz "$clang_dir/tests/fuzz/config-fuzz"
-  else
-    show_log "$scratch/fuzz-build.log"
-    record fail "fuzz: config-fuzz does not build"
-  fi
+  # The fuzz targets need only the libraries they link: fuzz those that
+  # build even when another part of the tree does not build with clang.
+  run_fuzz_all each
 fi
 
 finish_vm
