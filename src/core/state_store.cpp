@@ -117,6 +117,8 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
         if (auto keyring = obj.optional("no_new_keyring")) r.no_new_keyring = keyring->boolean();
         auto annotations = obj.required("annotations");
         json::ObjectReader{annotations};  // type check
+        // Strings only, as config.json's: `state` prints them and hooks read them.
+        for (const auto& member : annotations.value().members()) annotations.child(member.value, member.key).string();
         r.annotations = annotations.value().members();
         if (auto cgroups = obj.optional("cgroups")) {
             json::ObjectReader c{*cgroups};

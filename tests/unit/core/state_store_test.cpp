@@ -91,3 +91,28 @@ TEST_CASE("a damaged record names the file and the field") {
         CHECK(message.find("hooks.poststart[0].path") != std::string::npos);
     }
 }
+
+namespace {
+
+std::string load_error(const std::string& text) {
+    try {
+        record_from_json(text, "state.json");
+    } catch (const hull::Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+// Found by tests/fuzz/state-fuzz: a record whose annotation was not a string
+// loaded, and `state` then printed a state document with it (hooks read
+// annotations as strings, as config.json has them).
+TEST_CASE("a record whose annotation is not a string is refused naming the annotation") {
+    std::string text = R"({"id":"","bundle":"","rootfs":"","created":"","owner":0,"init_pid":4,)"
+                       R"("init_start_time":5,"setup_done":true,"annotations":{"":[]}})";
+    CHECK(load_error(text) == "state.json: annotations.: expected a string, got an array");
+    text = R"({"id":"c1","bundle":"/b","rootfs":"/b/rootfs","created":"x","owner":0,"init_pid":1,)"
+           R"("init_start_time":2,"setup_done":true,"annotations":{"a":"1","io.k8s":{"x":"y"}}})";
+    CHECK(load_error(text) == "state.json: annotations.io.k8s: expected a string, got an object");
+}
