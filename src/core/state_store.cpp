@@ -111,7 +111,10 @@ ContainerRecord record_from_json(std::string_view text, const std::string& name)
         r.rootfs = obj.required("rootfs").string();
         r.created = obj.required("created").string();
         r.owner = obj.required("owner").integer<std::uint32_t>();
-        r.init_pid = obj.required("init_pid").integer<pid_t>();
+        auto init_pid = obj.required("init_pid");
+        r.init_pid = init_pid.integer<pid_t>();
+        // 0 while create runs; below it a pid names process groups (kill(2)).
+        if (r.init_pid < 0) init_pid.fail_expected("a non-negative integer");
         r.init_start_time = obj.required("init_start_time").u64();
         r.setup_done = obj.required("setup_done").boolean();
         if (auto keyring = obj.optional("no_new_keyring")) r.no_new_keyring = keyring->boolean();

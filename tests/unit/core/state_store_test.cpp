@@ -116,3 +116,12 @@ TEST_CASE("a record whose annotation is not a string is refused naming the annot
            R"("init_start_time":2,"setup_done":true,"annotations":{"a":"1","io.k8s":{"x":"y"}}})";
     CHECK(load_error(text) == "state.json: annotations.io.k8s: expected a string, got an object");
 }
+
+// With the state-fuzz target: a negative init_pid loaded, and `state` of a
+// container in any status but stopped printed it as the state's pid, which
+// the state document forbids (and which kill(2) takes as a process group).
+TEST_CASE("a record whose init_pid is negative is refused naming the field") {
+    std::string text = R"({"id":"c","bundle":"","rootfs":"","created":"","owner":0,"init_pid":-1,)"
+                       R"("init_start_time":5,"setup_done":true,"annotations":{}})";
+    CHECK(load_error(text) == "state.json: init_pid: expected a non-negative integer, got number -1");
+}
