@@ -62,9 +62,11 @@ void validate_cpu(const Cpu& c) {
     }
 }
 
-// The kernel caps a returned errno at MAX_ERRNO and libseccomp keeps only
-// 16 bits: 65536 would become 0, a faked success.
-constexpr std::uint32_t kMaxErrno = 4095;
+// The kernel caps a returned errno at MAX_ERRNO (4095) and libseccomp keeps
+// only 16 bits: 65536 would become 0, a faked success. libseccomp refuses
+// MAX_ERRNO itself (an ERRNO action must be below it), so 4094 is the
+// largest that compiles.
+constexpr std::uint32_t kMaxErrno = 4094;
 
 void validate_errno_ret(std::string_view path, std::optional<std::uint32_t> errno_ret) {
     if (errno_ret && *errno_ret > kMaxErrno) {

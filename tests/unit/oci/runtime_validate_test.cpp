@@ -161,13 +161,21 @@ TEST_CASE("validate: errnoRet only with actions that return an errno") {
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_TRACE", "defaultErrnoRet": 1}}})") == kOk);
 }
 
-TEST_CASE("validate: errnoRet is an errno (at most MAX_ERRNO, never truncated to 0)") {
+TEST_CASE("validate: errnoRet is an errno (below MAX_ERRNO, as libseccomp takes it; never truncated to 0)") {
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 65536}}})") ==
-          "config.json: linux.seccomp.defaultErrnoRet: 65536 is not an errno: expected at most 4095");
+          "config.json: linux.seccomp.defaultErrnoRet: 65536 is not an errno: expected at most 4094");
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW",
           "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4096}]}}})") ==
-          "config.json: linux.seccomp.syscalls[0].errnoRet: 4096 is not an errno: expected at most 4095");
-    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 4095}}})") == kOk);
+          "config.json: linux.seccomp.syscalls[0].errnoRet: 4096 is not an errno: expected at most 4094");
+    // Seeding seccomp-fuzz: 4095 passed validation, then libseccomp refused
+    // it ("linux.seccomp.defaultAction: libseccomp refused 0x50fff", "add the
+    // rule for chmod: invalid argument").
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 4095}}})") ==
+          "config.json: linux.seccomp.defaultErrnoRet: 4095 is not an errno: expected at most 4094");
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_LOG",
+          "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4095}]}}})") ==
+          "config.json: linux.seccomp.syscalls[0].errnoRet: 4095 is not an errno: expected at most 4094");
+    CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 4094}}})") == kOk);
     CHECK(validation_error(R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 0}}})") == kOk);
 }
 

@@ -91,6 +91,16 @@ TEST_CASE("seccomp compile: errnoRet and defaultErrnoRet choose the errno") {
     CHECK(verdict(p, SYS_read) == SECCOMP_RET_ALLOW);
 }
 
+TEST_CASE("seccomp compile: the largest errno validation lets through compiles") {
+    // 4094: libseccomp refuses MAX_ERRNO (4095), which validation once let through.
+    Seccomp p = profile("SCMP_ACT_ERRNO",
+                        {rule({"read", "openat"}, "SCMP_ACT_ALLOW"), rule({"mkdir"}, "SCMP_ACT_ERRNO")});
+    p.syscalls[1].errno_ret = 4094;
+    p.default_errno_ret = 4094;
+    CHECK(verdict(p, SYS_mkdir) == errno_ret(4094));
+    CHECK(verdict(p, SYS_rmdir) == errno_ret(4094));
+}
+
 TEST_CASE("seccomp compile: every action has its kernel value") {
     struct Case {
         const char* action;
