@@ -242,6 +242,9 @@ Reader Reader::child(const Value& value, std::size_t index) const {
 
 std::string Reader::string() const {
     if (kind() != Kind::string) fail_expected("a string");
+    // Every string of these documents ends up as a C string (a path, an
+    // argument, a variable): a NUL would silently cut it short there.
+    if (value_->text().find('\0') != std::string::npos) fail("a string with a NUL byte (\\u0000) in it");
     return value_->text();
 }
 
@@ -321,6 +324,7 @@ std::vector<std::string> Reader::strings() const {
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (items[i].kind() != Kind::string) child(items[i], i).fail_expected("a string");
         out.push_back(items[i].text());
+        if (out.back().find('\0') != std::string::npos) child(items[i], i).string();  // names the NUL
     }
     return out;
 }

@@ -62,7 +62,11 @@ std::vector<std::pair<std::string, T>> map(ObjectReader& o, std::string_view key
     std::vector<std::pair<std::string, T>> out;
     if (auto r = o.optional(key)) {
         ObjectReader is_object(*r);  // refuses a non-object
-        for (const auto& m : r->value().members()) out.emplace_back(m.key, parse(r->child(m.value, m.key)));
+        for (const auto& m : r->value().members()) {
+            // A name that is cut short at a NUL would name something else (a sysctl, a device).
+            if (m.key.find('\0') != std::string::npos) r->fail("a name with a NUL byte (\\u0000) in it");
+            out.emplace_back(m.key, parse(r->child(m.value, m.key)));
+        }
     }
     return out;
 }

@@ -76,6 +76,30 @@ void remove_cgroups(const ContainerRecord& record, const util::Logger& log) {
     cgroups->destroy();
 }
 
+// `delete --force` of a container whose state.json cannot be read (cut
+// short or overwritten on disk): the pid it recorded is lost, but its
+// cgroups follow from the config.json create kept beside it, as create
+// placed them, and everything in them goes with them. A systemd-style
+// cgroupsPath (slice:prefix:name) names the systemd driver's scope.
+void remove_unrecorded(const ContainerDir& dir, const Error& why, const util::Logger& log) {
+    log.warning(fmt::format("delete {}: {}; removing it from the config.json kept at create", dir.id(), why.what()));
+    try {
+        oci::Spec spec = oci::load_spec(dir.file("config.json"));
+        std::string path = spec.linux && spec.linux->cgroups_path ? *spec.linux->cgroups_path : "";
+        bool systemd = path.find(':') != std::string::npos;
+        sys::cgroup::SavedCgroups saved = sys::cgroup::make_manager({path, dir.id(), systemd})->saved();
+        // Which directories create made is lost with the record: the leaves
+        // go, as before that was recorded (and as runc removes them).
+        saved.created.reset();
+        auto cgroups = sys::cgroup::load_manager(saved);
+        if (cgroups->frozen()) cgroups->freeze(false);
+        cgroups->kill_all(SIGKILL);
+        cgroups->destroy();
+    } catch (const Error& e) {
+        log.warning(fmt::format("delete {}: {}", dir.id(), e.what()));
+    }
+}
+
 }  // namespace
 
 Status container_status(const ContainerDir& dir, const ContainerRecord& record) {
@@ -183,7 +207,15 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
         if (force) return;  // `delete --force` of an unknown id exits 0 (docs/engines.md "Errors")
         throw_error("container {} does not exist", util::quote(id));
     }
-    auto record = dir->try_load();
+    std::optional<ContainerRecord> record;
+    try {
+        record = dir->try_load();
+    } catch (const Error& e) {
+        if (!force) throw;
+        remove_unrecorded(*dir, e, log);
+        dir->remove();
+        return;
+    }
     if (record) {
         Status status = container_status(*dir, *record);
         if (status != Status::stopped && status != Status::created && !force) {

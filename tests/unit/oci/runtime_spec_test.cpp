@@ -261,3 +261,14 @@ TEST_CASE("spec: resources alone (update --resources) parse and write back") {
     CHECK(error_of([&] { parse_resources(json::Reader(bad, "")); }) ==
           R"(memory.limit: expected an integer, got string "1G")");
 }
+
+TEST_CASE("spec: a NUL byte in a string or a name is refused, naming where: it would cut the C string short") {
+    CHECK(parse_error(R"({"ociVersion": "1.3.0", "process": {"cwd": "/tmp\u0000/etc", "args": ["sh"]}})") ==
+          R"(process.cwd: a string with a NUL byte (\u0000) in it)");
+    CHECK(parse_error(R"({"ociVersion": "1.3.0", "process": {"cwd": "/", "args": ["sh", "-c\u0000x"]}})") ==
+          R"(process.args[1]: a string with a NUL byte (\u0000) in it)");
+    CHECK(parse_error(R"({"ociVersion": "1.3.0", "process": {"cwd": "/", "args": ["sh"], "env": ["A=b\u0000"]}})") ==
+          R"(process.env[0]: a string with a NUL byte (\u0000) in it)");
+    CHECK(parse_error(R"({"ociVersion": "1.3.0", "linux": {"sysctl": {"net.ipv4.ip_forward\u0000x": "1"}}})") ==
+          R"(linux.sysctl: a name with a NUL byte (\u0000) in it)");
+}
