@@ -194,6 +194,8 @@ bool is_capability_name(std::string_view name) {
            name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", 4) == std::string_view::npos;
 }
 
+void validate_resources(const Resources& resources) { detail::validate_resources(resources); }
+
 void validate_spec(const Spec& spec) {
     validate_version(spec);
     // config.md "Root": REQUIRED on every platform but Windows (and VM-based runtimes).

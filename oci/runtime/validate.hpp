@@ -17,6 +17,9 @@ void validate_spec(const Spec& spec);
 // The process part alone, as `exec` gets it (paths still read "process.").
 void validate_process(const Process& process);
 
+// linux.resources alone, as `update` gets them (its merged set, before any write).
+void validate_resources(const Resources& resources);
+
 // load_spec then validate_spec.
 Spec load_and_validate_spec(const std::string& path);
 

@@ -235,7 +235,7 @@ void detail::validate_linux(const Spec& spec) {
     validate_devices(l);
     validate_net_devices(spec);
     for (const auto& [key, value] : l.sysctl) validate_sysctl_key(spec, key);
-    if (l.resources) validate_resources(*l.resources);
+    if (l.resources) detail::validate_resources(*l.resources);
     if (l.seccomp) validate_seccomp(*l.seccomp);
     if (l.rootfs_propagation) expect_one_of("linux.rootfsPropagation", *l.rootfs_propagation, kPropagations);
     if (l.personality) expect_one_of("linux.personality.domain", l.personality->domain, kPersonalities);

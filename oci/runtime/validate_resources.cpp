@@ -1,5 +1,7 @@
 // Checks of linux.resources (config-linux.md "Control groups") and
 // linux.seccomp (config-linux.md "Seccomp"), with the schema's enums.
+#include <limits>
+
 #include "oci/runtime/validate_check.hpp"
 
 namespace hull::oci {
@@ -117,6 +119,12 @@ void detail::validate_resources(const Resources& r) {
     if (r.pids && !r.pids->limit) fail("linux.resources.pids", "missing required field \"limit\"");
     if (r.block_io) validate_block_io(*r.block_io);
     if (r.cpu) validate_cpu(*r.cpu);
+    // Checked here, before anything is made, not when the file is written
+    // after the clone. 2^64-1 is Go's -1: unset, as runc reads it.
+    if (r.memory && r.memory->swappiness && *r.memory->swappiness > 100 &&
+        *r.memory->swappiness != std::numeric_limits<std::uint64_t>::max()) {
+        fail("linux.resources.memory.swappiness", fmt::format("{} is outside 0..100", *r.memory->swappiness));
+    }
     for (const auto& [name, rdma] : r.rdma) {
         // config-linux.md "RDMA": at least one of hcaHandles or hcaObjects.
         if (!rdma.hca_handles && !rdma.hca_objects) {

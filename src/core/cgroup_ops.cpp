@@ -5,6 +5,7 @@
 #include "core/container.hpp"
 #include "core/resources_update.hpp"
 #include "linux/cgroup/manager.hpp"
+#include "oci/runtime/validate.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -45,6 +46,7 @@ void update_container(const StateRoot& root, const std::string& id, const oci::R
     if (!spec.linux) spec.linux.emplace();
     oci::Resources merged = spec.linux->resources.value_or(oci::Resources{});
     merge_resources(merged, changes);
+    oci::validate_resources(merged);
     // The merged set goes to the kernel (memory+swap pairs need both). The
     // device list is applied again as runc's Set does: on v1 only the
     // differences are written (no moment without /dev/null), on v2 the eBPF

@@ -378,15 +378,30 @@ void FsManager::set_devices(const std::vector<oci::DeviceRule>& rules) {
     }
 }
 
+// Every hierarchy is tried whatever failed before it (a half-gone
+// container still cleans up, as netavark's teardown); the failures are
+// reported together at the end.
 void FsManager::destroy() {
+    v2_fd_.reset();
     const auto& created = saved_.created;
+    std::vector<std::string> failures;
+    auto attempt = [&](const auto& step) {
+        try {
+            step();
+        } catch (const Error& e) {
+            failures.push_back(e.what());
+        }
+    };
     for (const auto& [name, dir] : saved_.paths) {
         // A cgroup that existed before the container is not ours to remove.
         if (created && std::find(created->begin(), created->end(), dir) == created->end()) continue;
-        remove_cgroup_tree(dir);
+        attempt([&] { remove_cgroup_tree(dir); });
     }
-    if (created) remove_created_parents(*created);
-    v2_fd_.reset();
+    if (created) attempt([&] { remove_created_parents(*created); });
+    if (failures.empty()) return;
+    std::string all = failures.front();
+    for (std::size_t i = 1; i < failures.size(); ++i) all += "; " + failures[i];
+    throw_error("{}", all);
 }
 
 }  // namespace hull::sys::cgroup

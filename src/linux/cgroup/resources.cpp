@@ -51,8 +51,8 @@ Writes memory_v1(const oci::Memory& m, std::optional<std::int64_t> limit_in_forc
     // memory.kmem.limit_in_bytes is deprecated and gone from new kernels;
     // runc ignores kernel memory too.
     put(out, "memory.kmem.tcp.limit_in_bytes", m.kernel_tcp);
-    if (m.swappiness) {
-        if (*m.swappiness > 100) throw_error("linux.resources.memory.swappiness: {} is above 100", *m.swappiness);
+    // Range checked by oci::validate_spec; 2^64-1 is Go's -1, unset.
+    if (m.swappiness && *m.swappiness <= 100) {
         out.push_back({"memory.swappiness", std::to_string(*m.swappiness)});
     }
     if (m.disable_oom_killer.value_or(false)) out.push_back({"memory.oom_control", "1"});

@@ -345,3 +345,14 @@ TEST_CASE("validate: without a mount namespace nothing that needs a mount is acc
     // A mount namespace joined by path is the container's own.
     CHECK(validation_error(R"({"hostname": null, "linux": {"namespaces": [{"type": "mount", "path": "/proc/1/ns/mnt"}]}})") == kOk);
 }
+
+TEST_CASE("validate: memory.swappiness is 0..100, or Go's -1 for unset, checked before anything is made") {
+    CHECK(validation_error(R"({"linux": {"resources": {"memory": {"swappiness": 101}}}})") ==
+          "config.json: linux.resources.memory.swappiness: 101 is outside 0..100");
+    CHECK(validation_error(R"({"linux": {"resources": {"memory": {"swappiness": 100}}}})") == kOk);
+    CHECK(validation_error(R"({"linux": {"resources": {"memory": {"swappiness": 18446744073709551615}}}})") == kOk);
+    hull::oci::Resources r;
+    r.memory.emplace();
+    r.memory->swappiness = 500;
+    CHECK_THROWS_WITH(hull::oci::validate_resources(r), "config.json: linux.resources.memory.swappiness: 500 is outside 0..100");
+}
