@@ -7,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "core/container.hpp"
-#include "linux/signals.hpp"
+#include "util/signals.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -63,7 +63,7 @@ int run_kill(const Context& ctx, const ParsedArgs& args) {
     if (pos.empty() || pos.size() > 2) {
         throw_error("kill: expected a container id and an optional signal, got {} arguments", pos.size());
     }
-    int signal = pos.size() == 2 ? sys::parse_signal(pos[1]) : 15;
+    int signal = pos.size() == 2 ? util::parse_signal(pos[1]) : 15;
     core::kill_container(core::StateRoot(ctx.global.root), pos[0], signal, args.flag("all"));
     return 0;
 }

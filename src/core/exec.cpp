@@ -18,7 +18,7 @@
 #include "core/state_json.hpp"
 #include "core/sync_protocol.hpp"
 #include "linux/capabilities.hpp"
-#include "linux/cgroup/cgroup_files.hpp"
+#include "linux/cgroup/manager.hpp"
 #include "linux/clone.hpp"
 #include "linux/console.hpp"
 #include "linux/keyring.hpp"
@@ -101,14 +101,15 @@ std::map<std::string, std::string> exec_cgroups(const ContainerRecord& record, c
     return dirs;
 }
 
-// Directly, whatever the driver: an exec joins the container's cgroups (the
-// systemd scope too), it does not start a unit (runc does the same).
+// Through the cgroupfs driver whatever the container's: an exec joins the
+// container's directories (the systemd scope's too), it does not start a
+// unit (runc does the same).
 void join_cgroups(const std::map<std::string, std::string>& dirs, pid_t pid) {
-    for (const auto& entry : dirs) {
-        const std::string& dir = entry.second;
-        with_context(fmt::format("join cgroup {}", dir),
-                     [&] { sys::cgroup::write_cgroup_file(dir, "cgroup.procs", std::to_string(pid)); });
-    }
+    if (dirs.empty()) return;
+    sys::cgroup::SavedCgroups exec_cgroups;
+    exec_cgroups.driver = "cgroupfs";
+    exec_cgroups.paths = dirs;
+    sys::cgroup::load_manager(exec_cgroups)->enter(pid);
 }
 
 struct ChildContext {

@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "linux/clone.hpp"
-#include "linux/signals.hpp"
+#include "util/signals.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -188,7 +188,7 @@ private:
 
 std::string describe_status(int status) {
     if (WIFEXITED(status)) return fmt::format("exit status {}", WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return fmt::format("killed by {}", sys::signal_name(WTERMSIG(status)));
+    if (WIFSIGNALED(status)) return fmt::format("killed by {}", util::signal_name(WTERMSIG(status)));
     return "ended abnormally";
 }
 

@@ -8,11 +8,11 @@
 
 #include <fmt/format.h>
 
-#include "linux/signals.hpp"
+#include "util/signals.hpp"
 #include "util/error.hpp"
 
-using hull::sys::parse_signal;
-using hull::sys::signal_name;
+using hull::util::parse_signal;
+using hull::util::signal_name;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "linux/signals.hpp"
+#include "util/signals.hpp"
 
 #include <signal.h>
 
@@ -11,7 +11,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
-namespace hull::sys {
+namespace hull::util {
 namespace {
 
 struct SignalName {
@@ -77,4 +77,4 @@ std::string signal_name(int signal) {
     return fmt::format("signal {}", signal);
 }
 
-}  // namespace hull::sys
+}  // namespace hull::util

@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-namespace hull::sys {
+namespace hull::util {
 
 // Throws `invalid signal "FOO"` for anything that is not a signal.
 int parse_signal(std::string_view text);
 // "SIGKILL", "SIGRTMIN+3"; "signal 99" for a number with no name.
 std::string signal_name(int signal);
 
-}  // namespace hull::sys
+}  // namespace hull::util
