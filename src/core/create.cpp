@@ -120,11 +120,11 @@ int joined_user_namespace(const NamespacePlan& plan) {
 // namespace of the init's own (a joined one is entered after this step),
 // and not for a caller without root, whose container's root reaches what
 // the caller does (runc's rule too).
-void send_bind_sources(const sys::ClonedProcess& child, const SyncSocket& sync, const oci::Spec& spec,
+void send_bind_sources(const sys::ChildProcess& child, const SyncSocket& sync, const oci::Spec& spec,
                        const NamespacePlan& plan) {
     bool user_namespace = plan.new_user || joined_user_namespace(plan) >= 0;
     if (!user_namespace || (plan.clone_flags & CLONE_NEWNS) == 0 || ::geteuid() != 0) return;
-    for (const auto& source : sys::open_bind_sources(spec, child.pidfd.get(), child.pid)) {
+    for (const auto& source : sys::open_bind_sources(spec, child.pidfd(), child.pid())) {
         sync.send(SyncType::bind_source, std::to_string(source.spec_index), source.fd.get());
     }
 }
@@ -143,14 +143,6 @@ void hand_over_console(UniqueFd master, const CreateOptions& options) {
     }
     UniqueFd socket = sys::connect_console_socket(options.console_socket);
     sys::send_fd(socket.get(), master.get(), "/dev/ptmx");
-}
-
-void kill_and_reap(const sys::ClonedProcess& child) {
-    if (child.pid <= 0) return;
-    ::kill(child.pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
 }
 
 // The container's cgroups, made before the init exists; none with
@@ -211,11 +203,11 @@ void hand_over_seccomp_listener(SyncSocket& sync, const oci::Spec& spec, const C
 }
 
 // Drives the child through the protocol (sync_protocol.hpp) up to "ready".
-void drive_init(const sys::ClonedProcess& child, SyncSocket& sync, const oci::Spec& spec, const NamespacePlan& plan,
+void drive_init(const sys::ChildProcess& child, SyncSocket& sync, const oci::Spec& spec, const NamespacePlan& plan,
                 const CreateOptions& options, const ContainerRecord& record, sys::cgroup::Manager* cgroups,
                 const sys::seccomp::Filter* seccomp) {
-    place_in_cgroups(cgroups, child.pid, spec);
-    if (plan.new_user) write_id_maps(child.pid, spec);
+    place_in_cgroups(cgroups, child.pid(), spec);
+    if (plan.new_user) write_id_maps(child.pid(), spec);
     send_bind_sources(child, sync, spec, plan);
     sync.send(SyncType::parent_setup_done);
     expect_message(sync, SyncType::mounts_ready);
@@ -284,10 +276,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     std::vector<sys::DetachedMount> detached = sys::prepare_idmapped_mounts(spec, joined_user_namespace(plan));
 
     ContainerDir dir = root.create(options.id);
-    sys::ClonedProcess child;
+    sys::ChildProcess child;
     std::unique_ptr<sys::cgroup::Manager> cgroups;
     ScopeExit cleanup([&] {
-        kill_and_reap(child);
+        child.kill_and_reap();  // first: nothing may be left in the cgroups
         try {
             if (cgroups) cgroups->destroy();
         } catch (const Error& e) {
@@ -351,10 +343,10 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
                 ? sys::clone_child_in_user_namespace(user_fd, plan.clone_flags, cgroup_fd, init_entry)
                 : sys::clone_child(plan.clone_flags, cgroup_fd, init_entry);
     child_sync.close();
-    log.debug("container {}: init is pid {}", options.id, child.pid);
+    log.debug("container {}: init is pid {}", options.id, child.pid());
 
-    record.init_pid = child.pid;
-    record.init_start_time = sys::process_start_time(child.pid).value_or(0);
+    record.init_pid = child.pid();
+    record.init_start_time = sys::process_start_time(child.pid()).value_or(0);
     dir.save(record);  // before anything can fail, so `delete --force` finds the init
     drive_init(child, parent_sync, spec, plan, options, record, cgroups.get(), seccomp ? &*seccomp : nullptr);
     record.setup_done = true;
@@ -362,10 +354,12 @@ CreatedContainer create_container(const StateRoot& root, const CreateOptions& op
     if (!options.pid_file.empty()) {
         // containerd parses it with strconv.Atoi: no trailing newline
         // (docs/engines.md "Exit status and output").
-        util::write_file_atomic(options.pid_file, std::to_string(child.pid), 0644);
+        util::write_file_atomic(options.pid_file, std::to_string(child.pid()), 0644);
     }
     cleanup.dismiss();
-    return CreatedContainer{child.pid, std::move(child.pidfd)};
+    // The init outlives create: its parent is now whoever waits for it.
+    pid_t pid = child.pid();
+    return CreatedContainer{pid, child.release()};
 }
 
 }  // namespace hull::core

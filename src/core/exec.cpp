@@ -187,13 +187,6 @@ int child_main(const ChildContext& ctx) noexcept {
     return 255;
 }
 
-void kill_and_reap(pid_t pid) {
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
 // A notifying filter's listener goes to the agent, as create's does
 // (runc sends one for every exec'd process too).
 void hand_over_seccomp_listener(const SyncSocket& sync, const Target& target, pid_t pid) {
@@ -269,17 +262,17 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     ChildContext ctx{target.spec,     process, child_sync, target.init, host_proc.get(), seccomp ? &*seccomp : nullptr,
                      namespaces & ~CLONE_NEWPID, options.preserve_fds,
                      target.record.no_new_keyring ? "" : sys::session_keyring_name(options.id), init_root.get()};
-    sys::ClonedProcess child = sys::clone_child(0, -1, [&] {
+    // Killed and reaped by its destructor on any failure below.
+    sys::ChildProcess child = sys::clone_child(0, -1, [&] {
         parent_sync.close();
         return child_main(ctx);
     });
     child_sync.close();
-    ScopeExit cleanup([&] { kill_and_reap(child.pid); });
-    log.debug("exec in {}: process is pid {}", options.id, child.pid);
+    log.debug("exec in {}: process is pid {}", options.id, child.pid());
 
-    join_cgroups(cgroup_dirs, child.pid);
+    join_cgroups(cgroup_dirs, child.pid());
     parent_sync.send(SyncType::parent_setup_done);
-    UniqueFd master = await_exec(parent_sync, process, target, seccomp ? &*seccomp : nullptr, child.pid);
+    UniqueFd master = await_exec(parent_sync, process, target, seccomp ? &*seccomp : nullptr, child.pid());
     if (master && !options.console_socket.empty()) {
         UniqueFd socket = sys::connect_console_socket(options.console_socket);
         sys::send_fd(socket.get(), master.get(), "/dev/ptmx");
@@ -288,11 +281,14 @@ int exec_in_container(const StateRoot& root, const ExecOptions& options, const u
     if (!options.pid_file.empty()) {
         // containerd parses it with strconv.Atoi: no trailing newline
         // (docs/engines.md "Exit status and output").
-        util::write_file_atomic(options.pid_file, std::to_string(child.pid), 0644);
+        util::write_file_atomic(options.pid_file, std::to_string(child.pid()), 0644);
     }
-    cleanup.dismiss();
+    // The process runs: detached, it is the caller's (reparented when we
+    // exit); in the foreground, wait_in_foreground reaps it.
+    pid_t pid = child.pid();
+    UniqueFd pidfd = child.release();
     if (options.detach) return 0;
-    return wait_in_foreground({child.pid, child.pidfd.get(), std::move(master), std::nullopt}, log);
+    return wait_in_foreground({pid, pidfd.get(), std::move(master), std::nullopt}, log);
 }
 
 }  // namespace hull::core

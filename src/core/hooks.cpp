@@ -204,14 +204,6 @@ std::string describe_output(const HookIo& io) {
     return out;
 }
 
-int reap(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) throw_errno(errno, "wait for the hook (pid {})", pid);
-    }
-    return status;
-}
-
 // Reads execve's errno from the child; 0 when the exec succeeded (the pipe
 // closed at exec with no data).
 int exec_error(int fd) {
@@ -234,21 +226,22 @@ void run_hook(const HookSpec& hook, std::string_view state_json, std::string_vie
         ExecArgs exec(hook);
         Pipe in = make_pipe(), out = make_pipe(), err = make_pipe(), exec_err = make_pipe();
         ChildFds fds{in.read.get(), out.write.get(), err.write.get(), exec_err.write.get()};
-        sys::ClonedProcess child = sys::clone_child(0, -1, [&]() -> int { exec_hook(hook.path, exec, fds); });
+        // Killed and reaped by its destructor if anything below throws.
+        sys::ChildProcess child = sys::clone_child(0, -1, [&]() -> int { exec_hook(hook.path, exec, fds); });
         in.read.reset();
         out.write.reset();
         err.write.reset();
         exec_err.write.reset();
         if (int e = exec_error(exec_err.read.get()); e != 0) {
-            reap(child.pid);
+            child.wait();
             throw_errno(e, "exec");
         }
         std::optional<Clock::time_point> deadline;
         if (hook.timeout) deadline = Clock::now() + *hook.timeout;
         HookIo io(std::move(in.write), std::move(out.read), std::move(err.read), state_json);
-        bool exited = io.run(child.pidfd.get(), deadline);
-        if (!exited) ::syscall(SYS_pidfd_send_signal, child.pidfd.get(), SIGKILL, nullptr, 0);
-        int status = reap(child.pid);
+        bool exited = io.run(child.pidfd(), deadline);
+        if (!exited) ::syscall(SYS_pidfd_send_signal, child.pidfd(), SIGKILL, nullptr, 0);
+        int status = child.wait();
         if (!exited) throw_error("timed out after {}{}", format_timeout(*hook.timeout), describe_output(io));
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             throw_error("{}{}", describe_status(status), describe_output(io));

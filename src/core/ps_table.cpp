@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "linux/child_process.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -27,17 +28,16 @@ std::string run_ps(const std::vector<std::string>& ps_args) {
     std::vector<char*> argv{const_cast<char*>("ps")};
     for (const auto& a : ps_args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    pid_t pid = check(::fork(), "fork ps");
-    if (pid == 0) {
+    // Killed and reaped by its destructor if reading its output throws.
+    sys::ChildProcess child(check(::fork(), "fork ps"), UniqueFd());
+    if (child.pid() == 0) {
         ::dup2(write_end.get(), STDOUT_FILENO);
         ::execv(ps, argv.data());
         ::_exit(127);
     }
     write_end.reset();
     std::string out = util::read_fd(read_end.get(), 64 << 20, "ps output");
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    int status = child.wait();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw_error("ps {} failed (status {})", fmt::join(ps_args, " "), status);
     return out;
 }

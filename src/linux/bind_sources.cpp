@@ -60,10 +60,8 @@ int open_and_send(int socket_fd, int init_pidfd, pid_t init_pid, const std::vect
     return 0;
 }
 
-int exit_status(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+int exit_status(ChildProcess& helper) {
+    int status = helper.wait();
     return WIFEXITED(status) ? WEXITSTATUS(status) : kJoinFailed;
 }
 
@@ -95,7 +93,7 @@ std::vector<BindSource> open_bind_sources(const oci::Spec& spec, int init_pidfd,
     int fds[2];
     check(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), "socketpair for the bind source helper");
     UniqueFd ours(fds[0]), theirs(fds[1]);
-    ClonedProcess helper = clone_child(0, -1, [&] {
+    ChildProcess helper = clone_child(0, -1, [&] {
         ours.reset();
         return open_and_send(theirs.get(), init_pidfd, init_pid, paths);
     });
@@ -106,10 +104,10 @@ std::vector<BindSource> open_bind_sources(const oci::Spec& spec, int init_pidfd,
             out.push_back(BindSource{i, recv_fd(ours.get())});
         } catch (const Error&) {
             ours.reset();  // a helper still sending fails (EPIPE) and exits
-            throw_open_failure(spec, i, exit_status(helper.pid));
+            throw_open_failure(spec, i, exit_status(helper));
         }
     }
-    if (int status = exit_status(helper.pid); status != 0) throw_open_failure(spec, indexes.back(), status);
+    if (int status = exit_status(helper); status != 0) throw_open_failure(spec, indexes.back(), status);
     return out;
 }
 

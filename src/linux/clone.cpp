@@ -43,12 +43,6 @@ pid_t clone_fork(std::uint64_t flags, int* pidfd) {
         ::syscall(SYS_clone, static_cast<unsigned long>(flags | CLONE_PIDFD | SIGCHLD), nullptr, pidfd, nullptr, 0));
 }
 
-void reap(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
 // What the user namespace helper tells its parent: the child's pid, or the
 // errno of the step that failed.
 struct HelperReport {
@@ -82,26 +76,20 @@ HelperReport read_report(int fd) {
 
 }  // namespace
 
-ClonedProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespace_flags, int cgroup_fd,
+ChildProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespace_flags, int cgroup_fd,
                                             const std::function<int()>& child) {
     int fds[2];
     check(::pipe2(fds, O_CLOEXEC), "pipe for the user namespace helper");
     UniqueFd read_end(fds[0]), write_end(fds[1]);
-    ClonedProcess helper = clone_child(0, -1, [&] {
+    ChildProcess helper = clone_child(0, -1, [&] {
         read_end.reset();
         HelperReport report = join_user_and_clone(userns_fd, namespace_flags, cgroup_fd, child);
         [[maybe_unused]] ssize_t n = ::write(write_end.get(), &report, sizeof report);
         return 0;
     });
     write_end.reset();
-    HelperReport report;
-    try {
-        report = read_report(read_end.get());
-    } catch (...) {
-        reap(helper.pid);
-        throw;
-    }
-    reap(helper.pid);
+    HelperReport report = read_report(read_end.get());  // on a throw, helper's destructor reaps it
+    helper.wait();
     if (report.err != 0 && report.step == HelperReport::join_user) throw_errno(report.err, "join the user namespace");
     if (report.err != 0) {
         throw_errno(report.err, "clone the container init in the joined user namespace (namespace flags {:#x})",
@@ -110,16 +98,16 @@ ClonedProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespa
     // The child is ours (CLONE_PARENT) and unreaped: its pid cannot be reused meanwhile.
     int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, report.pid, 0));
     if (pidfd < 0) throw_errno(errno, "pidfd_open the container init {}", report.pid);
-    return ClonedProcess{report.pid, UniqueFd(pidfd)};
+    return ChildProcess(report.pid, UniqueFd(pidfd));
 }
 
-ClonedProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const std::function<int()>& child) {
+ChildProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const std::function<int()>& child) {
     int pidfd = -1;
     pid_t pid = clone3_fork(namespace_flags, cgroup_fd, &pidfd);
     if (pid < 0 && errno == ENOSYS && cgroup_fd < 0) pid = clone_fork(namespace_flags, &pidfd);
     if (pid < 0) throw_errno(errno, "clone the container init (namespace flags {:#x})", namespace_flags);
     if (pid == 0) run_child(child);
-    return ClonedProcess{pid, UniqueFd(pidfd)};
+    return ChildProcess(pid, UniqueFd(pidfd));
 }
 
 }  // namespace hull::sys

@@ -8,20 +8,16 @@
 #include <cstdint>
 #include <functional>
 
+#include "linux/child_process.hpp"
 #include "util/unique_fd.hpp"
 
 namespace hull::sys {
-
-struct ClonedProcess {
-    pid_t pid = -1;
-    UniqueFd pidfd;
-};
 
 // Runs child in a new process (a copy of this one, as fork) and returns its
 // pid and pidfd in the parent. The child never returns into the caller's
 // frames: child's return value (or 255 on any escaped exception) is its exit
 // status via _exit.
-ClonedProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const std::function<int()>& child);
+ChildProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const std::function<int()>& child);
 
 // As clone_child, but the new namespaces belong to the user namespace
 // userns_fd, which the child is in (runc's nsexec order: join the user
@@ -30,7 +26,7 @@ ClonedProcess clone_child(std::uint64_t namespace_flags, int cgroup_fd, const st
 // host's, and it would lose its privilege over them. So a short-lived helper
 // joins the user namespace and clones the child with CLONE_PARENT: the child
 // is still this process's own (waitpid, SIGCHLD, a pidfd without a race).
-ClonedProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespace_flags, int cgroup_fd,
+ChildProcess clone_child_in_user_namespace(int userns_fd, std::uint64_t namespace_flags, int cgroup_fd,
                                             const std::function<int()>& child);
 
 }  // namespace hull::sys

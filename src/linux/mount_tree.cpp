@@ -27,12 +27,6 @@ void mount_setattr_fd(int fd, mount_attr& attr, bool recursive, std::string_view
     if (::syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr) < 0) throw_errno(errno, "{}", what);
 }
 
-void reap(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
 }  // namespace
 
 UniqueFd clone_mount_tree(const std::string& source, bool recursive) {
@@ -100,20 +94,19 @@ UniqueFd make_user_namespace(std::string_view uid_map, std::string_view gid_map)
     UniqueFd read_end(fds[0]), write_end(fds[1]);
     // The helper only waits for the pipe to close: the namespace lives as
     // long as a process or an fd holds it, and ours is the fd.
-    ClonedProcess helper = clone_child(CLONE_NEWUSER, -1, [&] {
+    ChildProcess helper = clone_child(CLONE_NEWUSER, -1, [&] {
         write_end.reset();
         char byte;
         [[maybe_unused]] ssize_t n = ::read(read_end.get(), &byte, 1);
         return 0;
     });
     read_end.reset();
-    ScopeExit stop([&] {
-        write_end.reset();
-        reap(helper.pid);
-    });
-    write_id_map(helper.pid, "uid_map", uid_map);
-    write_id_map(helper.pid, "gid_map", gid_map);
-    std::string path = fmt::format("/proc/{}/ns/user", helper.pid);
+    // The helper goes once the fd is open (or on a throw): closing the pipe
+    // ends its wait, and helper's destructor reaps it.
+    ScopeExit stop([&] { write_end.reset(); });
+    write_id_map(helper.pid(), "uid_map", uid_map);
+    write_id_map(helper.pid(), "gid_map", gid_map);
+    std::string path = fmt::format("/proc/{}/ns/user", helper.pid());
     return util::open_fd(path, O_RDONLY);
 }
 

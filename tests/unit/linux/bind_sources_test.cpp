@@ -40,7 +40,7 @@ std::uint64_t mount_id(int fd) {
 // A process in a mount namespace of its own that waits until the returned
 // pipe end closes, as the init waits for parent_setup_done.
 struct WaitingInit {
-    hull::sys::ClonedProcess process;
+    hull::sys::ChildProcess process;
     UniqueFd release;
 };
 
@@ -87,7 +87,7 @@ TEST_CASE("bind_sources: the fds are the init's copies of the sources, in spec o
     spec.mounts = {mount("bind", {"rbind"}, dir / "secret/dir"), mount("proc", {}, "proc"),
                    mount("bind", {"bind"}, dir / "secret/file")};
     WaitingInit init = start_waiting_init();
-    auto sources = hull::sys::open_bind_sources(spec, init.process.pidfd.get(), init.process.pid);
+    auto sources = hull::sys::open_bind_sources(spec, init.process.pidfd(), init.process.pid());
     REQUIRE(sources.size() == 2);
     CHECK(sources[0].spec_index == 0);
     CHECK(sources[1].spec_index == 2);
@@ -103,12 +103,11 @@ TEST_CASE("bind_sources: the fds are the init's copies of the sources, in spec o
 
     spec.mounts[2].source = dir / "secret/missing";
     std::string error = hull::test::error_of([&] {
-        hull::sys::open_bind_sources(spec, init.process.pidfd.get(), init.process.pid);
+        hull::sys::open_bind_sources(spec, init.process.pidfd(), init.process.pid());
     });
     CHECK(error.find("mounts[2]") != std::string::npos);
     CHECK(error.find("secret/missing") != std::string::npos);
     CHECK(error.find("no such file or directory") != std::string::npos);
     init.release.reset();
-    int status = 0;
-    ::waitpid(init.process.pid, &status, 0);
+    init.process.wait();
 }
