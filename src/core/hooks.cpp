@@ -17,6 +17,7 @@
 #include "util/signals.hpp"
 #include "oci/runtime/spec.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -66,7 +67,7 @@ struct ChildFds {
     for (int target = 0; target <= 2; ++target) ::dup2(high[static_cast<std::size_t>(target)], target);
     // close_range(2) CLOSE_RANGE_CLOEXEC: every other fd goes at execve,
     // the error pipe included, which is how the parent learns exec worked.
-    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    util::close_fd_range(3U, ~0U, true);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -13,6 +13,7 @@
 #include "linux/process_attrs.hpp"
 #include "linux/seccomp/filter.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace hull::core {
 
@@ -21,10 +22,10 @@ void close_fds_except(int first, std::vector<int> keep) {
     auto next = static_cast<unsigned>(first);
     for (int fd : keep) {
         if (fd < 0 || static_cast<unsigned>(fd) < next) continue;
-        if (static_cast<unsigned>(fd) > next) ::syscall(SYS_close_range, next, static_cast<unsigned>(fd) - 1, 0);
+        if (static_cast<unsigned>(fd) > next) util::close_fd_range(next, static_cast<unsigned>(fd) - 1, false);
         next = static_cast<unsigned>(fd) + 1;
     }
-    ::syscall(SYS_close_range, next, ~0U, 0);
+    util::close_fd_range(next, ~0U, false);
 }
 
 void send_console(const oci::Process& process, const SyncSocket& sync, bool bind_console) {
@@ -103,7 +104,7 @@ std::string find_program(const oci::Process& process) {
 
 void exec_process(const oci::Process& process, const std::string& executable, int preserve_fds,
                   const ProcessSeccomp& seccomp) {
-    ::syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+    util::close_fd_range(3 + static_cast<unsigned>(preserve_fds), ~0U, true);
     std::vector<char*> argv;
     for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -36,18 +37,9 @@ void remove_tree_at(int parent_fd, const std::string& name) {
     int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {
         UniqueFd dir_fd(fd);
-        DIR* dir = ::fdopendir(::dup(dir_fd.get()));
-        if (dir != nullptr) {
-            std::vector<std::string> entries;
-            while (dirent* e = ::readdir(dir)) {
-                std::string entry = e->d_name;
-                if (entry != "." && entry != "..") entries.push_back(entry);
-            }
-            ::closedir(dir);
-            for (const auto& entry : entries) {
-                if (::unlinkat(dir_fd.get(), entry.c_str(), 0) < 0 && errno == EISDIR) {
-                    remove_tree_at(dir_fd.get(), entry);
-                }
+        for (const auto& entry : util::read_directory(dir_fd.get(), name)) {
+            if (::unlinkat(dir_fd.get(), entry.name.c_str(), 0) < 0 && errno == EISDIR) {
+                remove_tree_at(dir_fd.get(), entry.name);
             }
         }
     }
@@ -146,16 +138,11 @@ void StateRoot::ensure_exists() const {
 
 std::vector<std::string> StateRoot::list_ids() const {
     std::vector<std::string> ids;
-    DIR* dir = ::opendir(path_.c_str());
-    if (dir == nullptr) {
-        if (errno == ENOENT) return ids;
-        throw_errno(errno, "open state root {}", path_);
+    auto entries = with_context("state root", [&] { return util::read_directory(path_); });
+    if (!entries) return ids;
+    for (const auto& e : *entries) {
+        if (e.type == DT_DIR || e.type == DT_UNKNOWN) ids.push_back(e.name);
     }
-    while (dirent* e = ::readdir(dir)) {
-        std::string name = e->d_name;
-        if (name != "." && name != ".." && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)) ids.push_back(name);
-    }
-    ::closedir(dir);
     std::sort(ids.begin(), ids.end());
     return ids;
 }

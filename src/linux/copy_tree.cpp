@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/unique_fd.hpp"
@@ -20,20 +21,6 @@ namespace {
 // Deep enough for any real /etc or /var; a deeper tree is refused rather
 // than running out of fds (each level holds two).
 constexpr int kMaxDepth = 128;
-
-struct DirStream {
-    explicit DirStream(int fd) : dir(::fdopendir(fd)) {
-        if (dir == nullptr) {
-            int err = errno;
-            ::close(fd);
-            throw_errno(err, "read the directory");
-        }
-    }
-    ~DirStream() { ::closedir(dir); }
-    DirStream(const DirStream&) = delete;
-    DirStream& operator=(const DirStream&) = delete;
-    DIR* dir;
-};
 
 UniqueFd open_at(int dir, const char* name, int flags, mode_t mode = 0) {
     int fd = ::openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -89,14 +76,9 @@ void copy_entry(int from_dir, int to_dir, const char* name, const std::string& p
 
 void copy_entries(int from_dir, int to_dir, const std::string& prefix, int depth) {
     if (depth > kMaxDepth) throw_error("copy {}: more than {} directories deep", util::quote(prefix), kMaxDepth);
-    int fd = ::fcntl(from_dir, F_DUPFD_CLOEXEC, 3);  // fdopendir takes the fd it is given
-    if (fd < 0) throw_errno(errno, "copy {}: dup", util::quote(prefix));
-    DirStream stream(fd);
-    while (dirent* entry = ::readdir(stream.dir)) {
-        std::string_view name = entry->d_name;
-        if (name == "." || name == "..") continue;
-        with_context(fmt::format("copy {}", util::quote(prefix + entry->d_name)),
-                     [&] { copy_entry(from_dir, to_dir, entry->d_name, prefix, depth); });
+    for (const auto& entry : util::read_directory(from_dir, prefix)) {
+        with_context(fmt::format("copy {}", util::quote(prefix + entry.name)),
+                     [&] { copy_entry(from_dir, to_dir, entry.name.c_str(), prefix, depth); });
     }
 }
 

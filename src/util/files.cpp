@@ -1,7 +1,10 @@
 #include "util/files.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,6 +84,28 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;
+    }
+}
+
+}  // namespace hull::util
+
+namespace hull::util {
+
+void close_fd_range(unsigned first, unsigned last, bool cloexec) {
+    if (first > last) return;
+    if (::syscall(SYS_close_range, first, last, cloexec ? CLOSE_RANGE_CLOEXEC : 0U) == 0) return;
+    if (errno != ENOSYS && errno != EINVAL) throw_errno(errno, "close_range {}..{}", first, last);
+    // No fd can be above the hard limit, nor above fs.nr_open (2^20 unless raised).
+    rlimit limit{};
+    rlim_t bound = 1U << 20;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY) bound = limit.rlim_max;
+    unsigned end = static_cast<rlim_t>(last) < bound ? last : static_cast<unsigned>(bound - 1);
+    for (unsigned fd = first; fd <= end && fd >= first; ++fd) {
+        if (cloexec) {
+            ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+        } else {
+            ::close(static_cast<int>(fd));
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 #include "linux/cgroup/device_rules.hpp"
 #include "linux/cgroup/resources.hpp"
 #include "linux/cgroup/saved_paths.hpp"
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -81,15 +82,10 @@ std::vector<pid_t> read_procs(const std::string& dir) {
 // Calls fn for dir and every cgroup below it, children before parents.
 template <typename Fn>
 void walk_depth_first(const std::string& dir, Fn&& fn) {
-    if (DIR* d = ::opendir(dir.c_str())) {
-        std::vector<std::string> children;
-        while (dirent* e = ::readdir(d)) {
-            if (e->d_type == DT_DIR && std::string_view(e->d_name) != "." && std::string_view(e->d_name) != "..") {
-                children.push_back(dir + "/" + e->d_name);
-            }
+    if (auto entries = util::read_directory(dir)) {
+        for (const auto& e : *entries) {
+            if (e.type == DT_DIR) walk_depth_first(dir + "/" + e.name, fn);
         }
-        ::closedir(d);
-        for (const auto& child : children) walk_depth_first(child, fn);
     }
     fn(dir);
 }

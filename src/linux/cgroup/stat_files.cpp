@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -172,14 +173,11 @@ std::vector<std::uint16_t> parse_id_list(std::string_view text, const std::strin
 
 std::vector<std::string> hugetlb_page_sizes(const std::string& dir, std::string_view suffix) {
     std::vector<std::string> sizes;
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-    if (!d) {
-        if (errno == ENOENT) return sizes;
-        throw_errno(errno, "open directory {}", dir);
-    }
+    auto entries = util::read_directory(dir);
+    if (!entries) return sizes;
     constexpr std::string_view prefix = "hugetlb.";
-    while (const dirent* e = ::readdir(d.get())) {
-        std::string_view name = e->d_name;
+    for (const auto& e : *entries) {
+        std::string_view name = e.name;
         if (name.size() <= prefix.size() + suffix.size() || !util::starts_with(name, prefix) ||
             name.substr(name.size() - suffix.size()) != suffix) {
             continue;

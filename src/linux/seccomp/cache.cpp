@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "linux/seccomp/compile.hpp"
+#include "util/directory.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -133,16 +134,18 @@ std::string cache_path(const std::string& state_root, const std::string& key) {
 void evict_cache_entries(const std::string& dir, std::size_t keep) {
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return;
-    DIR* stream = ::fdopendir(::dup(fd.get()));
-    if (stream == nullptr) return;
-    std::vector<std::pair<timespec, std::string>> entries;
-    while (const dirent* e = ::readdir(stream)) {
-        std::string_view name = e->d_name;
-        struct stat st {};
-        if (!name.ends_with(".bpf") || ::fstatat(fd.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
-        if (S_ISREG(st.st_mode)) entries.emplace_back(st.st_mtim, std::string(name));
+    std::vector<util::DirEntry> names;
+    try {
+        names = util::read_directory(fd.get(), dir);
+    } catch (const Error&) {
+        return;  // eviction is best effort: the cache works without it
     }
-    ::closedir(stream);
+    std::vector<std::pair<timespec, std::string>> entries;
+    for (const auto& e : names) {
+        struct stat st {};
+        if (!e.name.ends_with(".bpf") || ::fstatat(fd.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        if (S_ISREG(st.st_mode)) entries.emplace_back(st.st_mtim, e.name);
+    }
     if (entries.size() <= keep) return;
     auto older = [](const auto& a, const auto& b) {
         return a.first.tv_sec != b.first.tv_sec ? a.first.tv_sec < b.first.tv_sec : a.first.tv_nsec < b.first.tv_nsec;
