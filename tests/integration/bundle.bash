@@ -36,7 +36,9 @@ runtime() {
 
 # container_status ID: the status field of `state`, or "gone".
 container_status() {
-  runtime state "$1" 2>/dev/null | jq -r .status || echo gone
+  local json
+  # Not a pipe into jq: jq exits 0 on the empty output of a failed state.
+  json=$(runtime state "$1" 2>/dev/null) && jq -r .status <<<"$json" || echo gone
 }
 
 # wait_status ID STATUS [TRIES]: polls until the container reaches STATUS.
