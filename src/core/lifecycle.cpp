@@ -106,8 +106,11 @@ Status container_status(const ContainerDir& dir, const ContainerRecord& record) 
     if (!record.setup_done) return sys::process_alive(record.init_pid, record.init_start_time) ? Status::creating
                                                                                                 : Status::stopped;
     if (!sys::process_alive(record.init_pid, record.init_start_time)) return Status::stopped;
-    if (dir.has_exec_fifo()) return Status::created;
+    // Before the exec fifo: a created container can be paused too (as
+    // runc), and must say so, or resume refuses it and start waits on a
+    // frozen init.
     if (!record.cgroups.paths.empty() && sys::cgroup::load_manager(record.cgroups)->frozen()) return Status::paused;
+    if (dir.has_exec_fifo()) return Status::created;
     return Status::running;
 }
 
@@ -224,6 +227,8 @@ void delete_container(const StateRoot& root, const std::string& id, bool force, 
         }
         if (auto init = open_init(*record)) {
             init->send_signal(SIGKILL);
+            // A frozen task dies of its SIGKILL only once thawed (cgroup v1).
+            if (status == Status::paused) sys::cgroup::load_manager(record->cgroups)->freeze(false);
             init->wait_exit(5000);
         }
         remove_cgroups(*record, log);
