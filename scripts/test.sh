@@ -8,7 +8,10 @@
 #   3. the bats integration suite (tests/integration) against the g++ `hull`,
 #      then its lifecycle files (those that run real containers) against runc
 #      from apt, to show the tests check real runtime behaviour (cases where
-#      hull is deliberately different skip themselves with hull_only);
+#      hull is deliberately different skip themselves with hull_only); among
+#      them soak.bats, tests/bench/soak.sh at 100 containers with its leak
+#      accounting (hull only, ~1 min), and races.bats (50 rounds against
+#      hull, 20 against runc; ~1 min and ~0.5 min);
 #   4. the cgroup tests (tests/integration/cgroups*.bats; exec.bats and lsm.bats's
 #      AppArmor tests in the v2 mode) in the VM lane,
 #      tests/vm/cgroup-suite.sh: one boot on plain cgroup v2, one with systemd
