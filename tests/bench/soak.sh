@@ -166,6 +166,8 @@ snapshot() {  # ARRAY-NAME
   s[mounts]=$(count_mounts)
   s[cgroups]=$(count_cgroup_dirs)
   s[fds]=$(count_fds)
+  # Which, for the table's note: fd number and target.
+  s[fd_list]=$(find "/proc/$$/fd" -mindepth 1 -maxdepth 1 -printf '%f>%l\n' | sed 's/:\[[0-9]*\]$//' | sort -n | tr '\n' ' ')
   s[state]=$(count_state_dirs)
   s[zombies]=$(( $(count_own_zombies) + $(count_inits zombie) ))
   s[alive]=$(count_inits alive)
@@ -291,7 +293,9 @@ printf '\n%-48s | %7s | %7s | %8s\n' "leftover" before after leftover
 hierarchies=$(cgroup_dirs | sed 's|^/sys/fs/cgroup/\([^/]*\)/.*|\1|' | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=" "}')
 row "mounts (/proc/self/mountinfo lines)" mounts
 row "cgroup dirs named after the ids (every hier.)" cgroups "${hierarchies}"
-row "open fds of the soak (/proc/$$/fd)" fds
+row "open fds of the soak (/proc/$$/fd)" fds \
+  "$([ "${after[fds]}" -le "${before[fds]}" ] || comm -13 <(tr ' ' '\n' <<<"${before[fd_list]}" | sort) \
+    <(tr ' ' '\n' <<<"${after[fd_list]}" | sort) | tr '\n' ' ')"
 row "state directories in the root" state
 row "zombies (children of the soak; container inits)" zombies
 row "container inits still alive" alive
