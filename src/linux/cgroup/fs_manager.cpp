@@ -388,7 +388,9 @@ void FsManager::destroy() {
             failures.push_back(e.what());
         }
     };
-    for (const auto& [name, dir] : saved_.paths) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    for (const auto& entry : saved_.paths) {
+        const std::string& dir = entry.second;
         // A cgroup that existed before the container is not ours to remove.
         if (created && std::find(created->begin(), created->end(), dir) == created->end()) continue;
         attempt([&] { remove_cgroup_tree(dir); });
