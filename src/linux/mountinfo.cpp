@@ -57,6 +57,7 @@ std::optional<MountInfo> parse_mountinfo_line(std::string_view line) {
     for (std::size_t i = 6; i < dash; ++i) m.optional_fields.push_back(fields[i]);
     m.fs_type = fields[dash + 1];
     m.source = unescape(fields[dash + 2]);
+    m.super_options = fields[dash + 3];
     return m;
 }
 

@@ -18,6 +18,7 @@ struct MountInfo {
     std::vector<std::string> optional_fields;  // "shared:N", "master:N", "propagate_from:N", "unbindable"
     std::string fs_type;
     std::string source;
+    std::string super_options;  // the filesystem's own (a v1 cgroup's controllers)
 
     bool has_optional(std::string_view prefix) const;
 };

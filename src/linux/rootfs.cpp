@@ -307,6 +307,10 @@ bool is_slave_propagation(unsigned long flags) { return (flags & MS_SLAVE) != 0;
 // propagation, so the host's mounts still reach the container, else to
 // private. A slave mount stays one, keeping the host's mounts flowing in.
 void unshare_rootfs_parent(const std::string& rootfs, unsigned long root_propagation) {
+    // After a recursive slave or private "/" (runc's default, and most
+    // configs) no mount is shared: no need to read the mount table on
+    // every start.
+    if (root_propagation == (MS_SLAVE | MS_REC) || root_propagation == (MS_PRIVATE | MS_REC)) return;
     auto parent = mount_containing(read_own_mountinfo(), rootfs);
     if (!parent || !parent->has_optional("shared:")) return;
     unsigned long flag = is_slave_propagation(root_propagation) ? MS_SLAVE : MS_PRIVATE;

@@ -2,26 +2,13 @@
 
 #include <algorithm>
 
+#include "linux/mountinfo.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 
 namespace hull::sys::cgroup {
 namespace {
-
-struct MountLine {
-    std::string mount_point;
-    std::string fs_type;
-    std::string super_options;
-};
-
-// mountinfo (proc(5)): ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - TYPE SOURCE SUPEROPTS
-std::optional<MountLine> parse_mount_line(std::string_view line) {
-    auto fields = util::split(line, ' ');
-    auto dash = std::find(fields.begin(), fields.end(), "-");
-    if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4) return std::nullopt;
-    return MountLine{fields[4], *(dash + 1), *(dash + 3)};
-}
 
 // v1 superblock options name the controllers among generic ones (rw, ...).
 std::vector<std::string> v1_controllers(const std::string& super_options) {
@@ -83,18 +70,16 @@ bool HostCgroups::has_controller(std::string_view controller) const {
 HostCgroups parse_host_cgroups(std::string_view mountinfo, std::string_view proc_cgroup) {
     HostCgroups host;
     std::optional<Hierarchy> unified;
-    for (auto& line : util::split(mountinfo, '\n')) {
-        auto mount = parse_mount_line(line);
-        if (!mount) continue;
-        if (mount->fs_type == "cgroup") {
-            Hierarchy h{"", mount->mount_point, v1_controllers(mount->super_options), "", false};
+    for (const auto& mount : parse_mountinfo(mountinfo)) {
+        if (mount.fs_type == "cgroup") {
+            Hierarchy h{"", mount.mount_point, v1_controllers(mount.super_options), "", false};
             h.name = join(h.controllers);
             // A hierarchy mounted twice (bind mounts) counts once.
             bool seen = std::any_of(host.hierarchies.begin(), host.hierarchies.end(),
                                     [&](const Hierarchy& o) { return o.name == h.name; });
             if (!seen && !h.controllers.empty()) host.hierarchies.push_back(std::move(h));
-        } else if (mount->fs_type == "cgroup2" && !unified) {
-            unified = Hierarchy{"", mount->mount_point, {}, "", true};
+        } else if (mount.fs_type == "cgroup2" && !unified) {
+            unified = Hierarchy{"", mount.mount_point, {}, "", true};
         }
     }
     bool has_v1 = !host.hierarchies.empty();
